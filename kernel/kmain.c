@@ -38,6 +38,7 @@ static const struct selftest selftests[] = {
     { "ud2", selftest_ud2 },
     { "pf", selftest_page_fault },
     { "de", selftest_divide_error },
+    { "df", selftest_double_fault },
     { "pmm", mm_boot_selftest },
 };
 

@@ -6,6 +6,8 @@ ISOLA_VERSION := 0.1.0
 KERNEL_CC     ?= gcc
 NASM          ?= nasm
 KERNEL_LD     ?= ld
+V             ?= 0          # make V=1 shows the full commands
+Q             := $(if $(filter 1,$(strip $(V))),,@)
 
 KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -mno-red-zone \
                  -mcmodel=kernel -mgeneral-regs-only -Wall -Wextra -Werror -O2 -g \
@@ -40,33 +42,37 @@ $(BUILD)/gen/version.h: FORCE
 # Exit codes for NASM, generated from the one C header.
 $(BUILD)/gen/qemu_exit.inc: include/arch/qemu_exit.h mk/kernel.mk
 	@mkdir -p $(@D)
-	sed -n 's/^#define \(QEMU_[A-Z_]*\)  *\([0-9A-Fa-fx]*\).*/%define \1 \2/p' $< > $@
+	$(Q)sed -n 's/^#define \(QEMU_[A-Z_]*\)  *\([0-9A-Fa-fx]*\).*/%define \1 \2/p' $< > $@
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/gen/version.h
 	@mkdir -p $(@D)
-	$(KERNEL_CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/kernel/kmain.o: $(BUILD)/gen/version.h
 $(BUILD)/obj/kernel/kmain.o: KERNEL_CFLAGS += -include version.h
 
 $(BUILD)/obj/%.asm.o: %.asm $(BUILD)/gen/qemu_exit.inc
 	@mkdir -p $(@D)
-	$(NASM) $(KERNEL_ASFLAGS) $< -o $@
+	@$(if $(Q),echo "  NASM    $<")
+	$(Q)$(NASM) $(KERNEL_ASFLAGS) $< -o $@
 
 $(KERNEL_ELF): $(KERNEL_OBJS) boot/kernel.ld
-	$(KERNEL_LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(KERNEL_LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
 
 # The ISO carries a copy without debug sections: GRUB reads it faster.
 $(BUILD)/isodir/boot/isola.elf: $(KERNEL_ELF)
 	@mkdir -p $(@D)
-	strip --strip-debug -o $@ $<
+	$(Q)strip --strip-debug -o $@ $<
 
 $(BUILD)/isodir/boot/grub/grub.cfg: boot/grub.cfg
 	@mkdir -p $(@D)
-	cp $< $@
+	$(Q)cp $< $@
 
 $(KERNEL_ISO): $(BUILD)/isodir/boot/isola.elf $(BUILD)/isodir/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/isodir > $(BUILD)/grub-mkrescue.log 2>&1 || \
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir > $(BUILD)/grub-mkrescue.log 2>&1 || \
 	  { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 .PHONY: FORCE

@@ -15,6 +15,7 @@ bool selftest_timer(void);
 bool selftest_ud2(void);
 bool selftest_page_fault(void);
 bool selftest_divide_error(void);
+bool selftest_double_fault(void);
 bool mm_boot_selftest(void);
 
 /* Fault sites in selftest_faults.asm; the *_site labels mark the faulting
@@ -22,5 +23,6 @@ bool mm_boot_selftest(void);
 void selftest_do_ud2(void);
 uint64_t selftest_do_read(uint64_t addr);
 uint32_t selftest_do_divide(uint32_t dividend, uint32_t divisor);
+void selftest_do_bad_stack(uint64_t rsp);
 
 #endif

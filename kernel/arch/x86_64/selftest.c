@@ -36,3 +36,10 @@ bool selftest_divide_error(void)
     selftest_do_divide(1, 0);
     return false;
 }
+
+bool selftest_double_fault(void)
+{
+    kprintf("selftest df: switching to unmapped stack 0x%lx\n", (unsigned long)SELFTEST_PF_ADDR);
+    selftest_do_bad_stack(SELFTEST_PF_ADDR);
+    return false;
+}

@@ -8,6 +8,7 @@ section .text
 global selftest_do_ud2, selftest_ud2_site
 global selftest_do_read, selftest_read_site
 global selftest_do_divide, selftest_divide_site
+global selftest_do_bad_stack
 
 ; void selftest_do_ud2(void): raises #UD.
 selftest_do_ud2:
@@ -29,3 +30,10 @@ selftest_do_divide:
 selftest_divide_site:
     div esi
     ret
+
+; void selftest_do_bad_stack(uint64_t rsp): switches to an unmapped stack and
+; raises #UD. Delivering #UD then #PF both fault on that stack, which makes a
+; double fault; only its IST1 stack lets the report happen (else: triple fault).
+selftest_do_bad_stack:
+    mov rsp, rdi
+    ud2
