@@ -39,6 +39,7 @@ static const struct selftest selftests[] = {
     { "pf", selftest_page_fault },
     { "de", selftest_divide_error },
     { "df", selftest_double_fault },
+    { "serial", selftest_serial_input },
     { "pmm", mm_boot_selftest },
 };
 

@@ -16,6 +16,7 @@ bool selftest_ud2(void);
 bool selftest_page_fault(void);
 bool selftest_divide_error(void);
 bool selftest_double_fault(void);
+bool selftest_serial_input(void);
 bool mm_boot_selftest(void);
 
 /* Fault sites in selftest_faults.asm; the *_site labels mark the faulting

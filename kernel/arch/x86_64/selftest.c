@@ -1,8 +1,11 @@
 /* Self-tests of the architecture layer: the timer ticks, and deliberate
- * kernel-mode #UD, #PF and #DE are caught and reported by trap_dispatch. */
+ * kernel-mode #UD, #PF, #DE and #DF are caught and reported by trap_dispatch,
+ * and serial input arrives through IRQ 4. */
 #include "kernel/selftest.h"
 #include "arch/timer.h"
 #include "arch/cpu.h"
+#include "arch/serial.h"
+#include "lib/string.h"
 #include "lib/kprintf.h"
 
 bool selftest_timer(void)
@@ -41,5 +44,29 @@ bool selftest_double_fault(void)
 {
     kprintf("selftest df: switching to unmapped stack 0x%lx\n", (unsigned long)SELFTEST_PF_ADDR);
     selftest_do_bad_stack(SELFTEST_PF_ADDR);
+    return false;
+}
+
+/* Reads one line through the IRQ-fed ring (serial_getc never polls the UART)
+ * and passes iff it is "ping". Gives up after 10 s of timer ticks. */
+bool selftest_serial_input(void)
+{
+    char line[32];
+    size_t n = 0;
+    uint64_t deadline = timer_ticks() + 10 * TIMER_HZ;
+    kprintf("selftest serial: ready for a line\n");
+    while (timer_ticks() < deadline) {
+        int c = serial_getc();
+        if (c < 0) {
+            cpu_sti_hlt();
+        } else if (c == '\r' || c == '\n') {
+            line[n] = '\0';
+            kprintf("selftest serial: received '%s'\n", line);
+            return strcmp(line, "ping") == 0;
+        } else if (n < sizeof line - 1) {
+            line[n++] = (char)c;
+        }
+    }
+    kprintf("selftest serial: no line within 10 s\n");
     return false;
 }
