@@ -10,6 +10,8 @@
 #include "arch/timer.h"
 #include "arch/serial.h"
 #include "arch/qemu_exit.h"
+#include "arch/directmap.h"
+#include "arch/memlayout.h"
 #include "kernel/bootinfo.h"
 #include "kernel/mm_boot.h"
 #include "kernel/selftest.h"
@@ -32,6 +34,13 @@ static bool selftest_boot(void)
     return true;            /* reaching the banner is the test */
 }
 
+static struct boot_info boot_info;
+
+static bool selftest_dmap(void)
+{
+    return selftest_direct_map(&boot_info);
+}
+
 static const struct selftest selftests[] = {
     { "boot", selftest_boot },
     { "timer", selftest_timer },
@@ -40,12 +49,11 @@ static const struct selftest selftests[] = {
     { "de", selftest_divide_error },
     { "df", selftest_double_fault },
     { "serial", selftest_serial_input },
+    { "dmap", selftest_dmap },
     { "pmm", mm_boot_selftest },
 };
 
 #define N_SELFTESTS (sizeof selftests / sizeof selftests[0])
-
-static struct boot_info boot_info;
 
 /* The self-test named by value, or NULL. */
 static const struct selftest *selftest_find(const char *value, size_t len)
@@ -149,6 +157,9 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     pic_init();
     if (!mb2_parse(magic, mbi_phys, &boot_info))
         panic("kmain: no usable multiboot2 information (magic 0x%x)", magic);
+    uint64_t ram_top = directmap_init(&boot_info);
+    uint64_t mapped = ram_top > DIRECT_MAP_SIZE ? ram_top : DIRECT_MAP_SIZE;
+    kprintf("direct map: physical 0-0x%lx at 0x%lx\n", mapped, (uint64_t)DIRECT_MAP_BASE);
     kprintf("cmdline: '%s'\n", boot_info.cmdline);
     const struct selftest *test = kmain_parse_cmdline(boot_info.cmdline);
     kmain_print_boot_info(&boot_info);

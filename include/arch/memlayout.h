@@ -12,6 +12,11 @@
 #define DIRECT_MAP_BASE   0xFFFF800000000000ull
 #define DIRECT_MAP_SIZE   0x100000000ull          /* 4 GiB, mapped at boot */
 
+/* The boot page-table root (boot/entry.asm, .bss, outside the frame pool).
+ * After boot its entries 256..511 are the kernel half that every address
+ * space shares; entries 0..255 are empty (the identity map is gone). */
+extern uint64_t boot_pml4[512];
+
 /* Linker-script symbols bounding the loaded image (virtual addresses). */
 extern char __kernel_start[], __kernel_end[];
 

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "kernel/bootinfo.h"
 
 #define SELFTEST_PF_ADDR    0x000000000DEAD000ull  /* unmapped once the identity map is gone */
 #define SELFTEST_TIMER_TICKS 50u
@@ -17,6 +18,7 @@ bool selftest_page_fault(void);
 bool selftest_divide_error(void);
 bool selftest_double_fault(void);
 bool selftest_serial_input(void);
+bool selftest_direct_map(const struct boot_info *bi);
 bool mm_boot_selftest(void);
 
 /* Fault sites in selftest_faults.asm; the *_site labels mark the faulting

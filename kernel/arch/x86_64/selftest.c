@@ -6,6 +6,8 @@
 #include "arch/cpu.h"
 #include "arch/serial.h"
 #include "lib/string.h"
+#include "arch/directmap.h"
+#include "arch/memlayout.h"
 #include "lib/kprintf.h"
 
 bool selftest_timer(void)
@@ -69,4 +71,26 @@ bool selftest_serial_input(void)
     }
     kprintf("selftest serial: no line within 10 s\n");
     return false;
+}
+
+/* Reads the first and last word of every usable region below DIRECT_MAP_MAX
+ * through the direct map; a missing mapping faults (and the test fails). */
+bool selftest_direct_map(const struct boot_info *bi)
+{
+    for (uint32_t i = 0; i < bi->n_regions; i++) {
+        const struct boot_region *r = &bi->regions[i];
+        if (r->type != BOOT_REGION_USABLE || r->len < 8 || r->base >= DIRECT_MAP_MAX)
+            continue;
+        uint64_t last = r->base + r->len - 8;
+        if (last >= DIRECT_MAP_MAX)
+            last = DIRECT_MAP_MAX - 8;
+        if (!directmap_covers(r->base, last + 8 - r->base)) {
+            kprintf("selftest dmap: 0x%lx-0x%lx not covered\n", r->base, last + 8);
+            return false;
+        }
+        (void)*(volatile uint64_t *)phys_to_virt(r->base);
+        (void)*(volatile uint64_t *)phys_to_virt(last);
+        kprintf("selftest dmap: read 0x%lx and 0x%lx\n", r->base, last);
+    }
+    return true;
 }
