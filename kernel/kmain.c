@@ -50,6 +50,7 @@ static const struct selftest selftests[] = {
     { "df", selftest_double_fault },
     { "serial", selftest_serial_input },
     { "dmap", selftest_dmap },
+    { "lib", selftest_lib },
     { "pmm", mm_boot_selftest },
 };
 

@@ -19,6 +19,7 @@ bool selftest_divide_error(void);
 bool selftest_double_fault(void);
 bool selftest_serial_input(void);
 bool selftest_direct_map(const struct boot_info *bi);
+bool selftest_lib(void);
 bool mm_boot_selftest(void);
 
 /* Fault sites in selftest_faults.asm; the *_site labels mark the faulting
