@@ -29,6 +29,7 @@ struct selftest {
     bool (*run)(void);
 };
 
+/* test=boot: reaching the banner is the test. */
 static bool selftest_boot(void)
 {
     return true;            /* reaching the banner is the test */
@@ -36,6 +37,7 @@ static bool selftest_boot(void)
 
 static struct boot_info boot_info;
 
+/* test=dmap: adapter giving the direct-map test the boot information. */
 static bool selftest_dmap(void)
 {
     return selftest_direct_map(&boot_info);
@@ -103,6 +105,7 @@ static const struct selftest *kmain_parse_cmdline(const char *cmdline)
     return test;
 }
 
+/* Prints the memory map, modules and the ranges kept away from the pool. */
 static void kmain_print_boot_info(const struct boot_info *bi)
 {
     for (uint32_t i = 0; i < bi->n_regions; i++)
@@ -117,6 +120,7 @@ static void kmain_print_boot_info(const struct boot_info *bi)
         kprintf("  (boot information truncated)\n");
 }
 
+/* The banner: version, usable RAM, timer frequency, free pool frames. */
 static void kmain_banner(const struct boot_info *bi, uint32_t free_frames)
 {
     kprintf("Isola %s\n", ISOLA_VERSION);
@@ -149,6 +153,8 @@ static void kmain_idle(void)
     }
 }
 
+/* Entered from boot/entry.asm in long mode on the boot stack, interrupts off,
+ * with the multiboot2 magic and the physical address of its information. */
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
     serial_init();

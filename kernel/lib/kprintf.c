@@ -13,6 +13,7 @@ struct fmt_spec {
     int prec_star;     /* precision comes from the argument list */
 };
 
+/* Emits len bytes of s, right-aligned in the field width. */
 static int emit_str(kprintf_sink sink, void *ctx, const char *s, int len,
                     const struct fmt_spec *sp)
 {
@@ -49,6 +50,8 @@ static int emit_uint(kprintf_sink sink, void *ctx, uint64_t v, unsigned base,
     return n + emit_str(sink, ctx, buf + i, (int)sizeof buf - i, &s);
 }
 
+/* Reads flags, width, precision and length after a '%'; returns the
+ * position of the conversion letter. */
 static const char *parse_spec(const char *f, struct fmt_spec *sp)
 {
     sp->pad = ' ';
@@ -79,6 +82,7 @@ static const char *parse_spec(const char *f, struct fmt_spec *sp)
     return f;
 }
 
+/* Fetches the next unsigned / signed argument of the given length. */
 static uint64_t arg_unsigned(va_list *ap, int longs)
 {
     if (longs >= 2)
@@ -97,7 +101,7 @@ static int64_t arg_signed(va_list *ap, int longs)
     return va_arg(*ap, int);
 }
 
-/* Formats one conversion (f points at the conversion letter). */
+/* Formats one conversion letter conv with its spec; returns characters out. */
 static int format_one(kprintf_sink sink, void *ctx, char conv,
                       const struct fmt_spec *sp, va_list *ap)
 {
@@ -172,6 +176,7 @@ struct buf_ctx {
     size_t pos;
 };
 
+/* ksnprintf sink: stores while there is room, counts always. */
 static void buf_sink(char c, void *ctx)
 {
     struct buf_ctx *b = ctx;
@@ -192,6 +197,7 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
+/* kprintf sink: the serial console. */
 static void console_sink(char c, void *ctx)
 {
     (void)ctx;

@@ -8,6 +8,7 @@
 #include "mm/pmm.h"
 #include "lib/kprintf.h"
 
+/* True iff [lo, hi) and [a, b) share a byte. */
 static bool range_overlaps(uint64_t lo, uint64_t hi, uint64_t a, uint64_t b)
 {
     return lo < b && a < hi;

@@ -21,6 +21,8 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
 extern const uint64_t isr_stub_table[TRAP_STUBS];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
+/* Points vector v at handler through a kernel-only interrupt gate (IF off on
+ * entry), on IST stack ist (0: the current or RSP0 stack). */
 static void idt_set_gate(unsigned v, uint64_t handler, uint8_t ist)
 {
     idt[v].offset_lo = handler & 0xFFFF;

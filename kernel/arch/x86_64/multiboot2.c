@@ -42,6 +42,7 @@ static bool mb2_copy_string(char *dst, size_t cap, const char *src, size_t max)
     return keep == n;
 }
 
+/* Appends the entries of a memory-map tag; sums the usable bytes. */
 static void mb2_add_mmap(const struct mb2_tag_mmap *t, struct boot_info *bi)
 {
     if (t->entry_size < sizeof(struct mb2_mmap_entry))
@@ -60,6 +61,7 @@ static void mb2_add_mmap(const struct mb2_tag_mmap *t, struct boot_info *bi)
     }
 }
 
+/* Appends a module tag: physical range and command line. */
 static void mb2_add_module(const struct mb2_tag_module *t, struct boot_info *bi)
 {
     if (bi->n_modules == BOOT_MAX_MODULES) {
@@ -73,6 +75,7 @@ static void mb2_add_module(const struct mb2_tag_module *t, struct boot_info *bi)
         bi->truncated = true;
 }
 
+/* Copies what one tag says into bi; other tag types are ignored. */
 static void mb2_add_tag(const struct mb2_tag *tag, struct boot_info *bi)
 {
     switch (tag->type) {

@@ -10,6 +10,7 @@
 #define PIC_EOI   0x20
 #define PIC_READ_ISR 0x0B
 
+/* A write to the unused port 0x80: gives an old PIC time between commands. */
 static void io_wait(void)
 {
     outb(0x80, 0);

@@ -32,6 +32,7 @@ void serial_init(void)
     outb(COM1 + UART_IER, 0x01);          /* interrupt on received data */
 }
 
+/* Waits for room in the transmitter, then sends c as is. */
 static void serial_put_raw(char c)
 {
     while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY))

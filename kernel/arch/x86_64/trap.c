@@ -45,6 +45,7 @@ static void trap_report(const struct trap_frame *tf)
     kprintf("  r13=%016lx r14=%016lx r15=%016lx\n", tf->r13, tf->r14, tf->r15);
 }
 
+/* Reports the fault, tells QEMU QEMU_EXIT_KERNEL_FAULT, halts for good. */
 static void trap_fatal(const struct trap_frame *tf)
 {
     trap_report(tf);
@@ -53,6 +54,7 @@ static void trap_fatal(const struct trap_frame *tf)
     cpu_halt_forever();
 }
 
+/* Acknowledges PIC line irq and runs its driver (nothing for a spurious one). */
 static void trap_irq(uint8_t irq)
 {
     if (!pic_eoi(irq))
