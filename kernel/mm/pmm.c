@@ -1,0 +1,164 @@
+/* The frame allocator over the frame pool: descriptors, free counter,
+ * allocation of zeroed frames and refusal of bad frees. Proven with WP
+ * against the contracts in include/mm/pmm.h. */
+#include "mm/pmm.h"
+
+uint8_t  pmm_desc_state[POOL_FRAMES];
+uint32_t pmm_desc_owner[POOL_FRAMES];
+uint8_t  pmm_desc_level[POOL_FRAMES];
+uint64_t pmm_desc_prefix[POOL_FRAMES];
+uint32_t pmm_nfree;
+
+/* Set frame f's state; the free counter follows, so PmmValid is kept.
+ * The ghost loop re-counts to show the count moved by exactly the change. */
+/*@ requires pmm_valid: PmmValid;
+    requires PmmFrame(f);
+    assigns pmm_desc_state[f], pmm_nfree;
+    ensures pmm_valid: PmmValid;
+    ensures pmm_desc_state[f] == st;
+    ensures pmm_nfree == \old(pmm_nfree) - (\old(pmm_desc_state[f]) == FRAME_FREE ? 1 : 0)
+                                         + (st == FRAME_FREE ? 1 : 0);
+*/
+static void pmm_set_state(uint32_t f, uint8_t st)
+{
+    bool was_free = pmm_desc_state[f] == FRAME_FREE;
+    pmm_desc_state[f] = st;
+    /*@ ghost
+      /@ loop invariant 0 <= i <= POOL_FRAMES;
+         loop invariant 0 <= PmmFreeCount(i) <= i;
+         loop invariant i <= f ==> PmmFreeCount(i) == PmmFreeCount{Pre}(i);
+         loop invariant i > f ==> PmmFreeCount(i) == PmmFreeCount{Pre}(i)
+              - (was_free ? 1 : 0) + (st == FRAME_FREE ? 1 : 0);
+         loop assigns i;
+         loop variant POOL_FRAMES - i; @/
+      for (uint32_t i = 0; i < POOL_FRAMES; i++) {}
+    */
+    if (was_free && st != FRAME_FREE)
+        pmm_nfree--;
+    else if (!was_free && st == FRAME_FREE)
+        pmm_nfree++;
+}
+
+/* Some free frame's index when the counter says one exists, else PMM_NONE.
+ * The scan reaches the end only when the count of free frames is 0. */
+/*@ requires pmm_valid: PmmValid;
+    assigns \nothing;
+    behavior some:
+      assumes pmm_nfree > 0;
+      ensures PmmFrame(\result) && pmm_desc_state[\result] == FRAME_FREE;
+    behavior none:
+      assumes pmm_nfree == 0;
+      ensures \result == PMM_NONE;
+    complete behaviors;
+    disjoint behaviors;
+*/
+static uint32_t pmm_find_free(void)
+{
+    /*@ loop invariant 0 <= i <= POOL_FRAMES;
+        loop invariant PmmFreeCount(i) == 0;
+        loop assigns i;
+        loop variant POOL_FRAMES - i; */
+    for (uint32_t i = 0; i < POOL_FRAMES; i++) {
+        if (pmm_desc_state[i] == FRAME_FREE) {
+            /* The count only grows past a free frame: it is >= 1 at the end. */
+            /*@ ghost
+              /@ loop invariant i < j <= POOL_FRAMES;
+                 loop invariant PmmFreeCount(j) >= 1;
+                 loop assigns j;
+                 loop variant POOL_FRAMES - j; @/
+              for (uint32_t j = i + 1; j < POOL_FRAMES; j++) {}
+            */
+            return i;
+        }
+    }
+    return PMM_NONE;
+}
+
+/* Frame f holds only zeros afterwards; no other memory changes. */
+/*@ requires PmmFrame(f);
+    assigns frame_pool[f][0 .. FRAME_WORDS - 1];
+    ensures frame_zero: FrameZero(f);
+*/
+static void pmm_zero(uint32_t f)
+{
+    /*@ loop invariant 0 <= w <= FRAME_WORDS;
+        loop invariant \forall integer k; 0 <= k < w ==> frame_pool[f][k] == 0;
+        loop assigns w, frame_pool[f][0 .. FRAME_WORDS - 1];
+        loop variant FRAME_WORDS - w; */
+    for (uint32_t w = 0; w < FRAME_WORDS; w++)
+        frame_pool[f][w] = 0;
+}
+
+void pmm_init(void)
+{
+    /*@ loop invariant 0 <= f <= POOL_FRAMES;
+        loop invariant \forall integer g; 0 <= g < f ==> pmm_desc_state[g] == FRAME_RESERVED;
+        loop assigns f, pmm_desc_state[0 .. POOL_FRAMES - 1];
+        loop variant POOL_FRAMES - f; */
+    for (uint32_t f = 0; f < POOL_FRAMES; f++)
+        pmm_desc_state[f] = FRAME_RESERVED;
+    /*@ ghost
+      /@ loop invariant 0 <= i <= POOL_FRAMES;
+         loop invariant PmmFreeCount(i) == 0;
+         loop assigns i;
+         loop variant POOL_FRAMES - i; @/
+      for (uint32_t i = 0; i < POOL_FRAMES; i++) {}
+    */
+    pmm_nfree = 0;
+}
+
+mm_status pmm_add_free(uint32_t f)
+{
+    if (f >= POOL_FRAMES || pmm_desc_state[f] != FRAME_RESERVED)
+        return MM_BAD_ARGUMENT;
+    pmm_set_state(f, FRAME_FREE);
+    return MM_OK;
+}
+
+uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix)
+{
+    uint32_t f = pmm_find_free();
+    if (f == PMM_NONE)
+        return PMM_NONE;
+    pmm_zero(f);
+    pmm_set_state(f, (uint8_t)st);
+    pmm_desc_owner[f] = owner == PMM_SELF ? f : owner;
+    pmm_desc_level[f] = level;
+    pmm_desc_prefix[f] = prefix;
+    return f;
+}
+
+mm_status pmm_free(uint32_t f)
+{
+    if (f >= POOL_FRAMES)
+        return MM_BAD_ARGUMENT;
+    if (pmm_desc_state[f] != FRAME_TABLE && pmm_desc_state[f] != FRAME_USER)
+        return MM_NOT_ALLOCATED;
+    pmm_set_state(f, FRAME_FREE);
+    return MM_OK;
+}
+
+uint32_t pmm_free_count(void)
+{
+    return pmm_nfree;
+}
+
+enum frame_state pmm_state(uint32_t f)
+{
+    return (enum frame_state)pmm_desc_state[f];
+}
+
+uint32_t pmm_owner(uint32_t f)
+{
+    return pmm_desc_owner[f];
+}
+
+uint8_t pmm_level(uint32_t f)
+{
+    return pmm_desc_level[f];
+}
+
+uint64_t pmm_prefix(uint32_t f)
+{
+    return pmm_desc_prefix[f];
+}
