@@ -1,0 +1,19 @@
+# make prove: Frama-C/WP on every file of $(PROVEN_SRCS) (the list lives in
+# the top Makefile only), one Frama-C run per module, a PASS:/FAIL: line each,
+# per-goal results in proofs/results/<module>.json. The WP session (prover
+# cache) lives in proofs/session/<module>, so re-runs only prove what changed.
+#   make prove PROVE_MODULES=pmm     restrict to some modules
+#   make prove PROVE_TIMEOUT=30      prover timeout in seconds (default 10)
+#   make prove-clean                 drop the session cache and the results
+
+PROVE_MODULES ?=
+PROVE_TIMEOUT ?= 10
+PROVE_PAR     ?= 2
+export PROVE_MODULES PROVE_TIMEOUT PROVE_PAR
+
+.PHONY: prove prove-clean
+prove:
+	@proofs/prove.py $(PROVEN_SRCS)
+
+prove-clean:
+	rm -rf proofs/session proofs/results proofs/.why3

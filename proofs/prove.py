@@ -1,0 +1,504 @@
+#!/usr/bin/env python3
+"""Isola's proof driver: runs Frama-C/WP once per proven file, prints one
+PASS:/FAIL: line per module plus a total, and writes per-goal results to
+proofs/results/<module>.json. Exit status is non-zero if any module failed.
+
+Usage (normally through `make prove`, which passes $(PROVEN_SRCS)):
+    proofs/prove.py [--timeout S] [--par N] SRC.c...
+Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
+(a module is the basename of its source file, without .c); PROVE_TIMEOUT
+(default 10 s per prover call) and PROVE_PAR (default 2) tune WP;
+PROVE_WP_FLAGS names another flags file (for testing the driver).
+
+A module fails on: a missing source file, any goal not proved, any smoke test
+that is proved (dead code or inconsistent assumptions), any function without a
+contract or without an assigns clause, any `admit` or `check` clause, any
+axiom not named in docs/trusted-base.md, and any Frama-C error or abort.
+"""
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SESSION_DIR = "proofs/session"
+RESULTS_DIR = "proofs/results"
+WP_FLAGS_FILE = "proofs/wp-flags"
+TRUSTED_BASE = "docs/trusted-base.md"
+PROVERS = "z3,cvc4"
+
+
+# The argv of one Frama-C run for one module. The caller may rely on: every
+# flag of proofs/wp-flags comes last, so it overrides the common ones.
+def frama_c_command(src, module, timeout, par, logdir):
+    cmd = [
+        "frama-c", src,
+        "-cpp-extra-args=-Iinclude -Ispec -I.",
+        "-wp", "-wp-rte",
+        "-wp-prover", PROVERS,
+        "-wp-split",
+        "-wp-smoke-tests",
+        "-wp-session", os.path.join(SESSION_DIR, module),
+        "-wp-cache", "update",
+        "-wp-timeout", str(timeout),
+        "-wp-par", str(par),
+        "-kernel-warn-key", "annot:missing-spec=abort",
+        "-wp-warn-key", "pedantic-assigns=error",
+        "-wp-report-json", os.path.join(logdir, module + ".wp-report.json"),
+        "-wp-log", "a:" + os.path.join(logdir, module + ".wp.log"),
+        "-kernel-log", "a:" + os.path.join(logdir, module + ".kernel.log"),
+        "-print", "-ocode", os.path.join(logdir, module + ".printed.c"),
+    ]
+    return cmd + wp_flags()
+
+
+# Extra flags from proofs/wp-flags: one per line, '#' comments and blank
+# lines ignored; a line is split like a shell word list ("-wp-timeout 30").
+def wp_flags():
+    path = os.path.join(ROOT, os.environ.get("PROVE_WP_FLAGS", WP_FLAGS_FILE))
+    if not os.path.exists(path):
+        return []
+    flags = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                flags += shlex.split(line)
+    return flags
+
+
+# Seconds in a Frama-C time string ("0.92ms", "20ms", "2s", "1.5s", "1'05s",
+# "1h02'"), or None if the string is not a time.
+def parse_time(text):
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)ms", text)
+    if m:
+        return float(m.group(1)) / 1000.0
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)s", text)
+    if m:
+        return float(m.group(1))
+    m = re.fullmatch(r"(\d+)'(\d+)s", text)
+    if m:
+        return 60.0 * int(m.group(1)) + int(m.group(2))
+    m = re.fullmatch(r"(\d+)h(\d+)'?", text)
+    if m:
+        return 3600.0 * int(m.group(1)) + 60.0 * int(m.group(2))
+    return None
+
+
+# The prover time of one result tail such as "Valid (Qed:5ms) (20ms) (97305)
+# (cached)": the first parenthesised time that is not the Qed one.
+def result_details(tail):
+    parts = re.findall(r"\(([^()]*)\)", tail)
+    seconds = None
+    qed = None
+    for p in parts:
+        if p.startswith("Qed:"):
+            qed = parse_time(p[4:])
+        elif seconds is None and parse_time(p) is not None:
+            seconds = parse_time(p)
+    return {
+        "time_s": seconds if seconds is not None else qed,
+        "cached": "cached" in parts,
+    }
+
+
+GOAL_RE = re.compile(r"^\[wp\] \[([^\]]+)\] Goal (\S+) : (\w+)(.*)$")
+FAILED_GOAL_RE = re.compile(r"^\[wp\] \[Failed\] Goal (\S+)\s*$")
+SMOKE_RE = re.compile(r"^\[wp\] \[(Passed|Failed)\] Smoke-test (\S+)\s*$")
+ATTEMPT_RE = re.compile(r"^\s*([A-Za-z][\w .+-]*?):\s+(\w+)(.*)$")
+SUMMARY_RE = re.compile(r"^\[wp\] Proved goals:\s+(\d+)\s*/\s*(\d+)")
+
+
+# Every goal and smoke test named in a WP log (-wp-log a:FILE), keyed by goal
+# name. A goal is {kind, status, prover, time_s, cached, attempts}; a smoke
+# test's status is "passed" (nothing proved false) or "failed".
+def parse_wp_log(lines):
+    goals = {}
+    summary = None
+    current = None
+    for line in lines:
+        m = SUMMARY_RE.match(line)
+        if m:
+            summary = (int(m.group(1)), int(m.group(2)))
+            current = None
+            continue
+        m = SMOKE_RE.match(line)
+        if m:
+            status = "passed" if m.group(1) == "Passed" else "failed"
+            current = goals.setdefault(m.group(2), {
+                "kind": "smoke", "status": status, "prover": None,
+                "time_s": None, "cached": False, "attempts": []})
+            if status == "failed":
+                current["status"] = "failed"
+            continue
+        m = FAILED_GOAL_RE.match(line)
+        if m:
+            current = goals.setdefault(m.group(1), {
+                "kind": "goal", "status": "unproved", "prover": None,
+                "time_s": None, "cached": False, "attempts": []})
+            current["status"] = "unproved"
+            continue
+        m = GOAL_RE.match(line)
+        if m:
+            tag, name, verdict, tail = m.groups()
+            d = result_details(tail)
+            goals[name] = {
+                "kind": "goal",
+                "status": "valid" if verdict == "Valid" else verdict.lower(),
+                "prover": tag, "time_s": d["time_s"], "cached": d["cached"],
+                "attempts": [{"prover": tag, "verdict": verdict, **d}]}
+            current = None
+            continue
+        if line.startswith("["):
+            current = None
+            continue
+        m = ATTEMPT_RE.match(line)
+        if current is not None and m:
+            prover, verdict, tail = m.groups()
+            attempt = {"prover": prover, "verdict": verdict,
+                       **result_details(tail)}
+            if attempt not in current["attempts"]:
+                current["attempts"].append(attempt)
+            if current["kind"] == "smoke" and verdict == "Valid":
+                current["prover"] = prover
+                current["time_s"] = attempt["time_s"]
+    return goals, summary
+
+
+# Function and property of each WP goal, from the -wp-report-json file: the
+# longest property key that prefixes the goal name (minus "typed_") wins.
+def attach_properties(goals, report_path):
+    props = []
+    try:
+        with open(report_path) as f:
+            report = json.load(f)
+        for fn, entries in report.get("wp:functions", {}).items():
+            for key in entries:
+                if key != "wp:section":
+                    props.append((fn, key))
+        for key in report.get("wp:axiomatics", {}) or {}:
+            props.append((None, key))
+    except (OSError, ValueError):
+        pass
+    props.sort(key=lambda p: len(p[1]), reverse=True)
+    for name, g in goals.items():
+        bare = re.sub(r"^typed_(?:ref_|caveat_)?", "", name)
+        g["function"] = None
+        g["property"] = bare
+        g["part"] = ""
+        for fn, key in props:
+            if bare == key or bare.startswith(key + "_"):
+                g["function"] = fn
+                label = key[len(fn) + 1:] if fn and key.startswith(fn + "_") else key
+                g["property"] = label
+                g["part"] = bare[len(key) + 1:]
+                break
+
+
+# Lines of the annotations (/*@ ... */ and //@) in Frama-C's printed code,
+# with their line numbers.
+def annotation_lines(text):
+    out = []
+    inside = False
+    for no, line in enumerate(text.splitlines(), 1):
+        if inside:
+            out.append((no, line))
+            if "*/" in line:
+                inside = False
+            continue
+        i = line.find("/*@")
+        if i >= 0:
+            out.append((no, line[i:]))
+            inside = "*/" not in line[i + 3:]
+            continue
+        i = line.find("//@")
+        if i >= 0:
+            out.append((no, line[i:]))
+    return out
+
+
+# Problems in the printed code: admit/check clauses, axioms that the trusted
+# base does not list, and function definitions without any contract.
+def audit_printed_code(text):
+    problems = []
+    trusted = ""
+    tb = os.path.join(ROOT, TRUSTED_BASE)
+    if os.path.exists(tb):
+        with open(tb) as f:
+            trusted = f.read()
+    for no, line in annotation_lines(text):
+        for m in re.finditer(r"(?<![\w.>$])(admit|check)\b(?!\s*\()", line):
+            problems.append("%s clause (printed code line %d): %s"
+                            % (m.group(1), no, line.strip()))
+        for m in re.finditer(r"\baxiom\s+(\w+)\s*:", line):
+            if not re.search(r"\b%s\b" % re.escape(m.group(1)), trusted):
+                problems.append("axiom %s is not listed in %s"
+                                % (m.group(1), TRUSTED_BASE))
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and lines[i + 1] == "{" and \
+                re.match(r"^[A-Za-z_].*\b(\w+)\(.*\)$", line):
+            fn = re.match(r"^[A-Za-z_].*?\b(\w+)\(", line).group(1)
+            j = i - 1
+            while j >= 0 and lines[j].strip() == "":
+                j -= 1
+            if j < 0 or not lines[j].rstrip().endswith("*/"):
+                problems.append("function %s has no contract" % fn)
+    return problems
+
+
+ERROR_RES = [
+    re.compile(r"User Error"),
+    re.compile(r"aborted"),
+    re.compile(r"[Ii]nternal error"),
+    re.compile(r"treated as (fatal|deferred) error"),
+    re.compile(r"^\[[\w:-]+\] Failure"),
+    re.compile(r"Prover .* not (found|installed)"),
+]
+
+
+# Frama-C error lines in the combined output, without duplicates.
+def frama_c_errors(output):
+    seen = []
+    for line in output.splitlines():
+        if any(r.search(line) for r in ERROR_RES) and line not in seen:
+            seen.append(line.strip())
+    return seen
+
+
+# Messages for "No 'assigns' specification for function 'f'" warnings.
+def missing_assigns(output):
+    names = re.findall(r"No 'assigns' specification for function '(\w+)'",
+                       output)
+    return ["function %s has no assigns clause (no contract?)" % n
+            for n in dict.fromkeys(names)]
+
+
+# Drops proofs/session/<module> if it was filled with other prover settings
+# (timeout, provers, extra flags): a cached "unknown" (z3 timeout) must not
+# outlive a larger timeout. Returns True if it dropped something. The caller
+# may rely on the session being tagged with the current settings afterwards.
+def reset_stale_session(module, cmd):
+    session = os.path.join(SESSION_DIR, module)
+    tag = os.path.join(session, "isola-settings.json")
+    kept = [a for a in cmd if not a.startswith(("a:", RESULTS_DIR))]
+    if "-wp-par" in kept:
+        i = kept.index("-wp-par")
+        del kept[i:i + 2]
+    settings = {"settings_version": 1, "command": kept}
+    dropped = False
+    try:
+        with open(tag) as f:
+            old = json.load(f)
+    except (OSError, ValueError):
+        old = None
+    if old != settings and os.path.isdir(session):
+        shutil.rmtree(session)
+        dropped = old is not None
+    os.makedirs(session, exist_ok=True)
+    with open(tag, "w") as f:
+        json.dump(settings, f)
+    return dropped
+
+
+def read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+# Proves one module; returns its result dict (also written as JSON).
+def prove_module(src, module, timeout, par):
+    logdir = RESULTS_DIR
+    os.makedirs(logdir, exist_ok=True)
+    os.makedirs(SESSION_DIR, exist_ok=True)
+    for suffix in (".wp.log", ".kernel.log", ".printed.c", ".wp-report.json"):
+        p = os.path.join(logdir, module + suffix)
+        if os.path.exists(p):
+            os.remove(p)
+    result = {"module": module, "source": src, "status": "fail",
+              "proved": 0, "total": 0, "smoke_passed": 0, "smoke_total": 0,
+              "seconds": 0.0, "timeout": timeout, "provers": PROVERS,
+              "problems": [], "goals": []}
+    if not os.path.isfile(src):
+        result["problems"].append("source file %s is missing" % src)
+        return result
+    cmd = frama_c_command(src, module, timeout, par, logdir)
+    result["command"] = cmd
+    if reset_stale_session(module, cmd):
+        print("  %s: prover settings changed, session cache dropped" % module)
+    start = time.monotonic()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, errors="replace")
+    result["seconds"] = round(time.monotonic() - start, 1)
+    output = proc.stdout
+    with open(os.path.join(logdir, module + ".out"), "w") as f:
+        f.write(output)
+    wp_log = read(os.path.join(logdir, module + ".wp.log")).splitlines()
+    goals, summary = parse_wp_log(wp_log)
+    attach_properties(goals, os.path.join(logdir, module + ".wp-report.json"))
+    problems = result["problems"]
+    problems += frama_c_errors(output)
+    problems += missing_assigns(output)
+    printed = read(os.path.join(logdir, module + ".printed.c"))
+    if printed:
+        problems += audit_printed_code(printed)
+    else:
+        problems.append("Frama-C printed no code (parse error?)")
+    if proc.returncode != 0:
+        problems.append("frama-c exited with status %d" % proc.returncode)
+    real = [g for g in goals.values() if g["kind"] == "goal"]
+    smoke = [g for g in goals.values() if g["kind"] == "smoke"]
+    result["total"] = len(real)
+    result["proved"] = sum(1 for g in real if g["status"] == "valid")
+    result["smoke_total"] = len(smoke)
+    result["smoke_passed"] = sum(1 for g in smoke if g["status"] == "passed")
+    for name, g in sorted(goals.items()):
+        if g["kind"] == "goal" and g["status"] != "valid":
+            tried = ", ".join("%s %s" % (a["prover"], a["verdict"])
+                              for a in g["attempts"]) or "no prover result"
+            problems.append("unproved goal %s (%s)" % (name, tried))
+        if g["kind"] == "smoke" and g["status"] != "passed":
+            problems.append("smoke test %s was proved: dead code or "
+                            "inconsistent assumptions" % name)
+    if summary is None:
+        problems.append("no '[wp] Proved goals' summary in the WP log")
+    else:
+        result["wp_summary"] = {"proved": summary[0], "total": summary[1]}
+        if summary[1] != len(goals):
+            problems.append("WP scheduled %d goals but the log names %d"
+                            % (summary[1], len(goals)))
+    if not real:
+        problems.append("no proof goals at all")
+    result["goals"] = [dict(goal=name, **g) for name, g in sorted(goals.items())]
+    result["status"] = "pass" if not problems else "fail"
+    return result
+
+
+def write_json(result):
+    path = os.path.join(RESULTS_DIR, result["module"] + ".json")
+    with open(path, "w") as f:
+        json.dump(result, f, indent=1, sort_keys=False)
+        f.write("\n")
+
+
+def report_line(r):
+    word = "PASS" if r["status"] == "pass" else "FAIL"
+    return "%s: prove %s (%d/%d goals, %d/%d smoke, %.1f s)" % (
+        word, r["module"], r["proved"], r["total"], r["smoke_passed"],
+        r["smoke_total"], r["seconds"])
+
+
+# Sources to prove, in PROVEN_SRCS order, restricted by PROVE_MODULES. An
+# unknown name in PROVE_MODULES is returned as an error, never ignored.
+def select(srcs, wanted):
+    mods = [(s, os.path.splitext(os.path.basename(s))[0]) for s in srcs]
+    if not wanted:
+        return mods, []
+    names = wanted.replace(",", " ").split()
+    known = {m for _, m in mods} | {s for s, _ in mods}
+    unknown = [n for n in names if n not in known]
+    return [(s, m) for s, m in mods if m in names or s in names], unknown
+
+
+# Makes sure Why3 knows z3 and cvc4 (runs `why3 config detect` once if not).
+def ensure_why3_provers():
+    try:
+        out = subprocess.run(["why3", "config", "list-provers"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             universal_newlines=True).stdout
+    except OSError:
+        return
+    if "Z3" not in out or "CVC4" not in out:
+        subprocess.run(["why3", "config", "detect"], stdout=subprocess.DEVNULL)
+
+
+# A project-local Why3 configuration (proofs/.why3/why3.conf, generated; the
+# path is returned, or None if Why3 could not print its configuration).
+# Why it exists: Debian's Why3 1.5 runs z3 4.8.12 with -T:<t>, on which z3
+# prints "timeout", a word the z3_471 driver does not know; Why3 then reports
+# "Unknown error" (a failure). The local driver imports the system one and
+# only adds `unknown "^timeout$" "timeout"`: it changes no "valid" verdict.
+# Why unknown and not timeout: WP re-runs a cached timeout whose measured CPU
+# time is below the limit, which on a loaded machine is most of them (smoke
+# tests above all), so warm runs were not warm. A cached unknown is replayed;
+# the driver drops a module's cache when the timeout or flags change.
+def local_why3_config():
+    try:
+        proc = subprocess.run(["why3", "config", "show"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, universal_newlines=True)
+    except OSError:
+        return None
+    if proc.returncode != 0 or "[prover]" not in proc.stdout:
+        return None
+    m = re.search(r'^datadir = "([^"]*)"', proc.stdout, re.M)
+    drivers = os.path.join(m.group(1) if m else "/usr/share/why3", "drivers")
+    outdir = os.path.join(ROOT, "proofs", ".why3")
+    os.makedirs(outdir, exist_ok=True)
+    sections = proc.stdout.split("\n[")
+    for i, sec in enumerate(sections):
+        if not (sec.startswith("prover]") and 'shortcut = "z3"' in sec):
+            continue
+        d = re.search(r'^driver = "([^"]*)"', sec, re.M)
+        if not d or os.path.isabs(d.group(1)):
+            continue
+        local = os.path.join(outdir, d.group(1) + "_isola.drv")
+        with open(local, "w") as f:
+            f.write("(* generated by proofs/prove.py: see local_why3_config *)\n"
+                    'import "%s"\nunknown "^timeout$" "timeout"\n'
+                    % os.path.join(drivers, d.group(1) + ".drv"))
+        sections[i] = sec.replace(d.group(0), 'driver = "%s"' % local)
+    conf = os.path.join(outdir, "why3.conf")
+    with open(conf, "w") as f:
+        f.write("\n[".join(sections))
+    return conf
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--timeout", type=int,
+                    default=int(os.environ.get("PROVE_TIMEOUT", "10")))
+    ap.add_argument("--par", type=int,
+                    default=int(os.environ.get("PROVE_PAR", "2")))
+    ap.add_argument("srcs", nargs="*")
+    args = ap.parse_args()
+    os.chdir(ROOT)
+    if not args.srcs:
+        print("FAIL: prove (no proven sources given)")
+        return 1
+    mods, unknown = select(args.srcs, os.environ.get("PROVE_MODULES", ""))
+    failed = 0
+    for name in unknown:
+        print("FAIL: prove %s (not a module of PROVEN_SRCS)" % name)
+        failed += 1
+    ensure_why3_provers()
+    conf = local_why3_config()
+    if conf:
+        os.environ["WHY3CONFIG"] = conf
+    results = []
+    for src, module in mods:
+        r = prove_module(src, module, args.timeout, args.par)
+        write_json(r)
+        results.append(r)
+        for p in r["problems"]:
+            print("  %s: %s" % (module, p))
+        print(report_line(r), flush=True)
+        failed += r["status"] != "pass"
+    print("prove total: %d module(s), %d/%d goals, %d/%d smoke, %.1f s, %d failed"
+          % (len(results), sum(r["proved"] for r in results),
+             sum(r["total"] for r in results),
+             sum(r["smoke_passed"] for r in results),
+             sum(r["smoke_total"] for r in results),
+             sum(r["seconds"] for r in results), failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
