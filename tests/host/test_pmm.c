@@ -1,0 +1,262 @@
+/* Host unit tests of the frame allocator (kernel/mm/pmm.c, unmodified):
+ * init, add_free, zeroed allocation, descriptors, free count, every refusal
+ * of pmm_free and pmm_add_free, exhaustion and recovery. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mm/pmm.h"
+#include "host_support.h"
+
+#define FIRST 100u      /* first frame made free by the set-up */
+#define NFREE 64u       /* frames made free by the set-up */
+
+static int setup_small_pool(void **state)
+{
+    (void)state;
+    host_pool_reset(FIRST, NFREE);
+    return 0;
+}
+
+/* Counts frames in state st by the accessor. */
+static uint32_t count_state(enum frame_state st)
+{
+    uint32_t n = 0;
+    for (uint32_t f = 0; f < POOL_FRAMES; f++)
+        n += pmm_state(f) == st;
+    return n;
+}
+
+static void fill_frame(uint32_t f, uint64_t pattern)
+{
+    for (uint32_t w = 0; w < FRAME_WORDS; w++)
+        frame_pool[f][w] = pattern ^ w;
+}
+
+static int frame_is_zero(uint32_t f)
+{
+    for (uint32_t w = 0; w < FRAME_WORDS; w++)
+        if (frame_pool[f][w] != 0)
+            return 0;
+    return 1;
+}
+
+static void init_reserves_everything(void **state)
+{
+    (void)state;
+    pmm_init();
+    assert_int_equal(pmm_free_count(), 0);
+    assert_int_equal(count_state(FRAME_RESERVED), POOL_FRAMES);
+    assert_int_equal(pmm_alloc(FRAME_USER, 0, 0, 0), PMM_NONE);
+}
+
+static void add_free_only_on_reserved(void **state)
+{
+    (void)state;
+    pmm_init();
+    assert_int_equal(pmm_add_free(7), MM_OK);
+    assert_int_equal(pmm_free_count(), 1);
+    assert_int_equal(pmm_state(7), FRAME_FREE);
+    /* A free frame is not reserved any more. */
+    assert_int_equal(pmm_add_free(7), MM_BAD_ARGUMENT);
+    assert_int_equal(pmm_free_count(), 1);
+    /* Out of the pool. */
+    assert_int_equal(pmm_add_free(POOL_FRAMES), MM_BAD_ARGUMENT);
+    assert_int_equal(pmm_add_free(0xFFFFFFFFu), MM_BAD_ARGUMENT);
+    /* An allocated frame. */
+    uint32_t f = pmm_alloc(FRAME_USER, 3, 0, 0);
+    assert_int_equal(f, 7);
+    assert_int_equal(pmm_add_free(f), MM_BAD_ARGUMENT);
+    assert_int_equal(pmm_state(f), FRAME_USER);
+    assert_int_equal(pmm_free_count(), 0);
+    /* Last frame of the pool is a valid index. */
+    assert_int_equal(pmm_add_free(POOL_FRAMES - 1), MM_OK);
+    assert_int_equal(pmm_free_count(), 1);
+}
+
+static void alloc_records_descriptor(void **state)
+{
+    (void)state;
+    uint32_t before = pmm_free_count();
+    uint32_t f = pmm_alloc(FRAME_TABLE, 4242, 3, 0x123456789ull);
+    assert_int_not_equal(f, PMM_NONE);
+    assert_true(f >= FIRST && f < FIRST + NFREE);
+    assert_int_equal(pmm_state(f), FRAME_TABLE);
+    assert_int_equal(pmm_owner(f), 4242);
+    assert_int_equal(pmm_level(f), 3);
+    assert_int_equal(pmm_prefix(f), 0x123456789ull);
+    assert_int_equal(pmm_free_count(), before - 1);
+    /* PMM_SELF: the frame owns itself (a root). */
+    uint32_t r = pmm_alloc(FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0);
+    assert_int_not_equal(r, PMM_NONE);
+    assert_int_not_equal(r, f);
+    assert_int_equal(pmm_owner(r), r);
+    assert_int_equal(pmm_level(r), PMM_LEVEL_ROOT);
+    assert_int_equal(pmm_free_count(), before - 2);
+}
+
+static void alloc_returns_zeroed_frame(void **state)
+{
+    (void)state;
+    /* Only one frame free: the reallocation must hand out the same one. */
+    host_pool_reset(FIRST, 1);
+    uint32_t f = pmm_alloc(FRAME_USER, 1, 0, 0);
+    assert_int_equal(f, FIRST);
+    assert_true(frame_is_zero(f));
+    fill_frame(f, 0xDEADBEEFCAFEF00Dull);
+    assert_int_equal(pmm_free(f), MM_OK);
+    fill_frame(f, 0x5555AAAA5555AAAAull);   /* dirty while free, too */
+    uint32_t g = pmm_alloc(FRAME_TABLE, 2, 1, 0);
+    assert_int_equal(g, f);
+    assert_true(frame_is_zero(g));
+    /* Allocation zeroes only its own frame. */
+    fill_frame(FIRST + 1, 0x77);
+    assert_int_equal(pmm_free(g), MM_OK);
+    assert_int_equal(pmm_alloc(FRAME_USER, 1, 0, 0), FIRST);
+    assert_int_equal(frame_pool[FIRST + 1][5], 0x77 ^ 5);
+}
+
+static void alloc_many_all_zeroed_and_distinct(void **state)
+{
+    (void)state;
+    for (uint32_t f = FIRST; f < FIRST + NFREE; f++)
+        fill_frame(f, 0xABCDull * f);
+    uint8_t seen[NFREE] = {0};
+    for (uint32_t i = 0; i < NFREE; i++) {
+        uint32_t f = pmm_alloc(FRAME_USER, 9, 0, i);
+        assert_true(f >= FIRST && f < FIRST + NFREE);
+        assert_int_equal(seen[f - FIRST], 0);
+        seen[f - FIRST] = 1;
+        assert_true(frame_is_zero(f));
+        assert_int_equal(pmm_free_count(), NFREE - 1 - i);
+    }
+}
+
+static void free_refusals_change_nothing(void **state)
+{
+    (void)state;
+    uint32_t u = pmm_alloc(FRAME_USER, 5, 0, 0);
+    uint32_t k = pmm_alloc(FRAME_KERNEL, 5, 0, 0);
+    assert_int_not_equal(u, PMM_NONE);
+    assert_int_not_equal(k, PMM_NONE);
+    uint32_t count = pmm_free_count();
+    /* A kernel frame. */
+    assert_int_equal(pmm_free(k), MM_NOT_ALLOCATED);
+    assert_int_equal(pmm_state(k), FRAME_KERNEL);
+    /* A reserved frame (outside the free range). */
+    assert_int_equal(pmm_free(3), MM_NOT_ALLOCATED);
+    assert_int_equal(pmm_state(3), FRAME_RESERVED);
+    /* A free frame. */
+    uint32_t fr = FIRST + NFREE - 1;
+    assert_int_equal(pmm_state(fr), FRAME_FREE);
+    assert_int_equal(pmm_free(fr), MM_NOT_ALLOCATED);
+    assert_int_equal(pmm_state(fr), FRAME_FREE);
+    /* Out of range. */
+    assert_int_equal(pmm_free(POOL_FRAMES), MM_BAD_ARGUMENT);
+    assert_int_equal(pmm_free(0xFFFFFFFFu), MM_BAD_ARGUMENT);
+    assert_int_equal(pmm_free_count(), count);
+    /* Double free: the second one is refused. */
+    assert_int_equal(pmm_free(u), MM_OK);
+    assert_int_equal(pmm_free_count(), count + 1);
+    assert_int_equal(pmm_free(u), MM_NOT_ALLOCATED);
+    assert_int_equal(pmm_free_count(), count + 1);
+    assert_int_equal(pmm_state(u), FRAME_FREE);
+}
+
+static void free_table_and_user_frames(void **state)
+{
+    (void)state;
+    uint32_t t = pmm_alloc(FRAME_TABLE, 1, 2, 0);
+    uint32_t u = pmm_alloc(FRAME_USER, 1, 0, 0);
+    assert_int_equal(pmm_free_count(), NFREE - 2);
+    assert_int_equal(pmm_free(t), MM_OK);
+    assert_int_equal(pmm_free(u), MM_OK);
+    assert_int_equal(pmm_free_count(), NFREE);
+    assert_int_equal(pmm_state(t), FRAME_FREE);
+    assert_int_equal(pmm_state(u), FRAME_FREE);
+}
+
+static void exhaustion_and_recovery(void **state)
+{
+    (void)state;
+    uint32_t got[NFREE];
+    for (uint32_t i = 0; i < NFREE; i++) {
+        got[i] = pmm_alloc(FRAME_USER, 1, 0, 0);
+        assert_int_not_equal(got[i], PMM_NONE);
+    }
+    assert_int_equal(pmm_free_count(), 0);
+    /* Exhausted: PMM_NONE, and the descriptors stay as they were. */
+    uint8_t snap[POOL_FRAMES];
+    memcpy(snap, pmm_desc_state, sizeof snap);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pmm_alloc(FRAME_TABLE, 2, 1, 0), PMM_NONE);
+    assert_memory_equal(snap, pmm_desc_state, sizeof snap);
+    assert_int_equal(pmm_free_count(), 0);
+    for (uint32_t i = 0; i < NFREE; i++)
+        assert_int_equal(pmm_free(got[i]), MM_OK);
+    assert_int_equal(pmm_free_count(), NFREE);
+    assert_int_equal(count_state(FRAME_FREE), NFREE);
+    for (uint32_t i = 0; i < NFREE; i++)
+        assert_int_not_equal(pmm_alloc(FRAME_USER, 1, 0, 0), PMM_NONE);
+    assert_int_equal(pmm_alloc(FRAME_USER, 1, 0, 0), PMM_NONE);
+}
+
+/* Random alloc/free against a model of which frames are allocated; the
+ * free count and every state must agree with the model at each step. */
+static void alloc_free_random(void **state)
+{
+    (void)state;
+    enum { N = 512, OPS = 50000 };
+    host_rand_init(1);
+    host_pool_reset(FIRST, N);
+    uint8_t model[N] = {0};    /* 0 free, else the state + 1 */
+    uint32_t nalloc = 0;
+    for (int op = 0; op < OPS; op++) {
+        if (host_rand_below(2) == 0) {
+            enum frame_state st = host_rand_below(2) ? FRAME_USER : FRAME_TABLE;
+            uint32_t f = pmm_alloc(st, 7, 0, 0);
+            if (nalloc == N) {
+                assert_int_equal(f, PMM_NONE);
+                continue;
+            }
+            assert_true(f >= FIRST && f < FIRST + N);
+            assert_int_equal(model[f - FIRST], 0);
+            model[f - FIRST] = (uint8_t)(st + 1);
+            nalloc++;
+        } else {
+            uint32_t f = FIRST + (uint32_t)host_rand_below(N);
+            mm_status s = pmm_free(f);
+            if (model[f - FIRST]) {
+                assert_int_equal(s, MM_OK);
+                model[f - FIRST] = 0;
+                nalloc--;
+            } else {
+                assert_int_equal(s, MM_NOT_ALLOCATED);
+            }
+        }
+        assert_int_equal(pmm_free_count(), N - nalloc);
+    }
+    for (uint32_t i = 0; i < N; i++)
+        assert_int_equal(pmm_state(FIRST + i),
+                         model[i] ? (enum frame_state)(model[i] - 1) : FRAME_FREE);
+}
+
+int main(void)
+{
+    host_seed();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(init_reserves_everything),
+        cmocka_unit_test(add_free_only_on_reserved),
+        cmocka_unit_test_setup(alloc_records_descriptor, setup_small_pool),
+        cmocka_unit_test_setup(alloc_returns_zeroed_frame, setup_small_pool),
+        cmocka_unit_test_setup(alloc_many_all_zeroed_and_distinct, setup_small_pool),
+        cmocka_unit_test_setup(free_refusals_change_nothing, setup_small_pool),
+        cmocka_unit_test_setup(free_table_and_user_frames, setup_small_pool),
+        cmocka_unit_test_setup(exhaustion_and_recovery, setup_small_pool),
+        cmocka_unit_test(alloc_free_random),
+    };
+    return cmocka_run_group_tests_name("pmm", tests, NULL, NULL);
+}
