@@ -5,15 +5,19 @@
 #   make prove PROVE_MODULES=pmm     restrict to some modules
 #   make prove PROVE_TIMEOUT=30      prover timeout in seconds (default 10)
 #   make prove-clean                 drop the session cache and the results
+#   make prove-selftest              check the driver itself on proofs/selftest
 
 PROVE_MODULES ?=
 PROVE_TIMEOUT ?= 10
 PROVE_PAR     ?= 2
 export PROVE_MODULES PROVE_TIMEOUT PROVE_PAR
 
-.PHONY: prove prove-clean
+.PHONY: prove prove-clean prove-selftest
 prove:
 	@proofs/prove.py $(PROVEN_SRCS)
 
 prove-clean:
 	rm -rf proofs/session proofs/results proofs/.why3
+
+prove-selftest:
+	@proofs/selftest/run.sh
