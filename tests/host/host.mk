@@ -26,6 +26,10 @@ HOST_DEPS     := $(HOST_SUPPORT) tests/host/host_support.h $(HOST_MM_SRCS) \
 HOST_SRCS_pmm    := $(filter kernel/mm/pmm.c,$(HOST_MM_SRCS))
 HOST_SRCS_paging := $(filter kernel/mm/pmm.c kernel/mm/paging.c,$(HOST_MM_SRCS))
 HOST_SUITES   := pmm $(if $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),paging)
+# vmspace (issue 4) links vmspace.c even before it joins PROVEN_SRCS.
+HOST_SRCS_vmspace := $(HOST_SRCS_paging) $(wildcard kernel/mm/vmspace.c)
+HOST_SUITES   += $(if $(and $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),$(wildcard kernel/mm/vmspace.c)),vmspace)
+HOST_DEPS     += $(wildcard kernel/mm/vmspace.c)
 HOST_BINS     := $(foreach v,$(HOST_VARIANTS),$(foreach s,$(HOST_SUITES),$(HOST_BUILD)/$(v)/test_$(s)))
 
 define host_variant_rule

@@ -1,0 +1,450 @@
+/* Host unit tests of the address spaces (kernel/mm/vmspace.c, unmodified):
+ * the template and create, clone checked page by page against a reference
+ * model of random parents, destroy's exact frees and refusals, repeated
+ * clone/destroy cycles, and running out of frames at every allocation a
+ * clone makes. Parents are built by a test-only mapper written with the
+ * hardware bit layout, independently of vm_map. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mm/vmspace.h"
+#include "host_support.h"
+
+/* The kernel's boot PML4 (boot/entry.asm): here a recognisable pattern. */
+uint64_t boot_pml4[512];
+
+#define HW_P    (1ull << 0)
+#define HW_RW   (1ull << 1)
+#define HW_US   (1ull << 2)
+#define HW_NX   (1ull << 63)
+#define HW_ADDR 0x000FFFFFFFFFF000ull
+#define HW_IX(va, level) (((va) >> (12 + 9 * ((level) - 1))) & 511u)
+
+#define POOL_FIRST 1u        /* frame 0 stays reserved */
+#define POOL_N     6000u
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static uint32_t frame_of(uint64_t e)
+{
+    return (uint32_t)(((e & HW_ADDR) - POOL_PHYS_BASE) / PAGE_SIZE);
+}
+
+/* Test-only mapper: a fresh user frame at va in root with flags, tables
+ * created as needed (the same layout vm_map produces). Returns the frame. */
+static uint32_t test_map(uint32_t root, uint64_t va, uint32_t flags)
+{
+    uint32_t t = root;
+    for (unsigned level = 4; level >= 2; level--) {
+        uint64_t *slot = &frame_pool[t][HW_IX(va, level)];
+        if (!(*slot & HW_P)) {
+            uint32_t c = pmm_alloc(FRAME_TABLE, root, level - 1,
+                                   (uint64_t)t * 512 + HW_IX(va, level));
+            assert_int_not_equal(c, PMM_NONE);
+            *slot = (POOL_PHYS_BASE + (uint64_t)c * PAGE_SIZE) | HW_P | HW_RW | HW_US;
+        }
+        t = frame_of(*slot);
+    }
+    uint64_t *leaf = &frame_pool[t][HW_IX(va, 1)];
+    assert_false(*leaf & HW_P);
+    uint32_t u = pmm_alloc(FRAME_USER, root, PMM_LEVEL_DATA, (uint64_t)t * 512 + HW_IX(va, 1));
+    assert_int_not_equal(u, PMM_NONE);
+    *leaf = (POOL_PHYS_BASE + (uint64_t)u * PAGE_SIZE) | HW_P | HW_US |
+            ((flags & VM_WRITE) ? HW_RW : 0) | ((flags & VM_EXEC) ? 0 : HW_NX);
+    return u;
+}
+
+/* Calls fn(va, leaf entry, ctx) for every present leaf of root's user half,
+ * checking each table's descriptor (owner root, level, prefix) on the way. */
+typedef void (*leaf_fn)(uint64_t va, uint64_t e, void *ctx);
+
+static unsigned for_each_leaf(uint32_t root, leaf_fn fn, void *ctx)
+{
+    unsigned n = 0;
+    for (uint64_t i4 = 0; i4 < 256; i4++) {
+        uint64_t e4 = frame_pool[root][i4];
+        if (!(e4 & HW_P)) { assert_int_equal(e4, 0); continue; }
+        uint32_t t3 = frame_of(e4);
+        assert_int_equal(pmm_state(t3), FRAME_TABLE);
+        assert_int_equal(pmm_owner(t3), root);
+        assert_int_equal(pmm_level(t3), 3);
+        assert_int_equal(pmm_prefix(t3), (uint64_t)root * 512 + i4);
+        for (uint64_t i3 = 0; i3 < 512; i3++) {
+            uint64_t e3 = frame_pool[t3][i3];
+            if (!(e3 & HW_P)) { assert_int_equal(e3, 0); continue; }
+            uint32_t t2 = frame_of(e3);
+            assert_int_equal(pmm_state(t2), FRAME_TABLE);
+            assert_int_equal(pmm_owner(t2), root);
+            assert_int_equal(pmm_level(t2), 2);
+            assert_int_equal(pmm_prefix(t2), (uint64_t)t3 * 512 + i3);
+            for (uint64_t i2 = 0; i2 < 512; i2++) {
+                uint64_t e2 = frame_pool[t2][i2];
+                if (!(e2 & HW_P)) { assert_int_equal(e2, 0); continue; }
+                uint32_t t1 = frame_of(e2);
+                assert_int_equal(pmm_state(t1), FRAME_TABLE);
+                assert_int_equal(pmm_owner(t1), root);
+                assert_int_equal(pmm_level(t1), 1);
+                assert_int_equal(pmm_prefix(t1), (uint64_t)t2 * 512 + i2);
+                for (uint64_t i1 = 0; i1 < 512; i1++) {
+                    uint64_t e1 = frame_pool[t1][i1];
+                    if (!(e1 & HW_P)) { assert_int_equal(e1, 0); continue; }
+                    uint32_t u = frame_of(e1);
+                    assert_int_equal(pmm_state(u), FRAME_USER);
+                    assert_int_equal(pmm_owner(u), root);
+                    assert_int_equal(pmm_prefix(u), (uint64_t)t1 * 512 + i1);
+                    n++;
+                    if (fn)
+                        fn((i4 << 39) | (i3 << 30) | (i2 << 21) | (i1 << 12), e1, ctx);
+                }
+            }
+        }
+    }
+    return n;
+}
+
+/* The reference model of one space: its pages, their flags and bytes. */
+#define MODEL_MAX 400
+struct model_page { uint64_t va; uint32_t flags; uint64_t words[FRAME_WORDS]; };
+struct model { unsigned n; struct model_page p[MODEL_MAX]; };
+
+static const struct model_page *model_find(const struct model *m, uint64_t va)
+{
+    for (unsigned i = 0; i < m->n; i++)
+        if (m->p[i].va == va)
+            return &m->p[i];
+    return NULL;
+}
+
+/* A random user va: clustered (shared tables) or spread over the half. */
+static uint64_t random_va(void)
+{
+    switch (host_rand_below(3)) {
+    case 0:  return host_rand_below(64) << 12;
+    case 1:  return (0x400000ull + host_rand_below(2048) * 4096) ;
+    default: return (host_rand_below(1ull << 35) << 12) & (VM_USER_TOP - 1);
+    }
+}
+
+/* A new space with n random pages of random bytes and flags, recorded in m. */
+static uint32_t random_space(struct model *m, unsigned n)
+{
+    uint32_t r = vm_space_create();
+    assert_int_not_equal(r, PMM_NONE);
+    m->n = 0;
+    while (m->n < n) {
+        uint64_t va = random_va();
+        if (model_find(m, va))
+            continue;
+        struct model_page *p = &m->p[m->n++];
+        p->va = va;
+        p->flags = (uint32_t)host_rand_below(4);
+        uint32_t u = test_map(r, va, p->flags);
+        for (unsigned w = 0; w < FRAME_WORDS; w++)
+            p->words[w] = frame_pool[u][w] = host_rand_below(4) ? host_rand() : 0;
+    }
+    return r;
+}
+
+struct check_ctx { const struct model *m; uint32_t root; uint32_t other; };
+
+/* A leaf found in ctx->root is a model page with its flags and bytes, in a
+ * frame of ctx->root (and, for a clone, not the other space's frame). */
+static void check_leaf(uint64_t va, uint64_t e, void *vctx)
+{
+    struct check_ctx *c = vctx;
+    const struct model_page *p = model_find(c->m, va);
+    assert_non_null(p);
+    struct vm_lookup_result r = vm_lookup(c->root, va);
+    assert_int_equal(r.status, MM_OK);
+    assert_int_equal(r.frame, frame_of(e));
+    assert_int_equal(r.flags, p->flags);
+    assert_int_equal(pmm_owner(r.frame), c->root);
+    assert_memory_equal(frame_pool[r.frame], p->words, PAGE_SIZE);
+    if (c->other != PMM_NONE) {
+        struct vm_lookup_result o = vm_lookup(c->other, va);
+        assert_int_equal(o.status, MM_OK);
+        assert_int_not_equal(o.frame, r.frame);
+    }
+}
+
+/* root maps exactly the model's pages; its kernel half is the template's. */
+static void assert_space_is(uint32_t root, const struct model *m, uint32_t other)
+{
+    struct check_ctx c = { m, root, other };
+    assert_int_equal(for_each_leaf(root, check_leaf, &c), m->n);
+    for (unsigned i = 256; i < 512; i++)
+        assert_int_equal(frame_pool[root][i], frame_pool[vm_kernel_template][i]);
+}
+
+/* The frames root owns (any state but free), counted by a descriptor scan. */
+static unsigned owned_frames(uint32_t root)
+{
+    unsigned n = 0;
+    for (uint32_t f = 0; f < POOL_FRAMES; f++)
+        if (pmm_state(f) != FRAME_FREE && pmm_state(f) != FRAME_RESERVED &&
+            pmm_state(f) != FRAME_KERNEL && pmm_owner(f) == root)
+            n++;
+    return n;
+}
+
+static int setup_pool(void **state)
+{
+    (void)state;
+    host_pool_reset(POOL_FIRST, POOL_N);
+    for (unsigned i = 0; i < 512; i++)
+        boot_pml4[i] = i < 256 ? 0 : 0x100003ull + i * 0x1000;
+    assert_int_not_equal(vm_template_init(), PMM_NONE);
+    return 0;
+}
+
+static struct model parent_model, other_model;
+
+/* ---- template and create ------------------------------------------------- */
+
+static void template_copies_kernel_half(void **state)
+{
+    (void)state;
+    uint32_t t = vm_kernel_template;
+    assert_int_equal(pmm_state(t), FRAME_KERNEL);
+    assert_int_equal(pmm_owner(t), t);
+    for (unsigned i = 0; i < 512; i++)
+        assert_int_equal(frame_pool[t][i], i < 256 ? 0 : boot_pml4[i]);
+}
+
+static void create_is_empty_and_shares_kernel_half(void **state)
+{
+    (void)state;
+    for (uint32_t f = POOL_FIRST; f < POOL_FIRST + POOL_N; f++)
+        if (pmm_state(f) == FRAME_FREE)
+            frame_pool[f][f % FRAME_WORDS] = ~0ull;          /* dirty */
+    uint32_t before = pmm_free_count();
+    uint32_t r = vm_space_create();
+    assert_int_not_equal(r, PMM_NONE);
+    assert_int_equal(pmm_free_count(), before - 1);
+    assert_int_equal(pmm_state(r), FRAME_TABLE);
+    assert_int_equal(pmm_level(r), PMM_LEVEL_ROOT);
+    assert_int_equal(pmm_owner(r), r);
+    for (unsigned i = 0; i < 256; i++)
+        assert_int_equal(frame_pool[r][i], 0);               /* user_half_empty */
+    for (unsigned i = 256; i < 512; i++)
+        assert_int_equal(frame_pool[r][i], boot_pml4[i]);    /* kernel_half_shared */
+    assert_int_equal(vm_space_destroy(r), MM_OK);
+    assert_int_equal(pmm_free_count(), before);
+}
+
+static void create_without_memory_changes_nothing(void **state)
+{
+    (void)state;
+    while (pmm_alloc(FRAME_KERNEL, 0, 0, 0) != PMM_NONE)
+        ;
+    assert_int_equal(vm_space_create(), PMM_NONE);
+    assert_int_equal(pmm_free_count(), 0);
+}
+
+/* ---- destroy ------------------------------------------------------------ */
+
+static void destroy_frees_exactly_the_space(void **state)
+{
+    (void)state;
+    uint32_t before = pmm_free_count();
+    uint32_t a = random_space(&parent_model, 150);
+    uint32_t mid = pmm_free_count();
+    uint32_t b = random_space(&other_model, 150);
+    unsigned owned_b = owned_frames(b);
+    assert_int_equal(pmm_free_count(), mid - owned_b);
+    assert_int_equal(vm_space_destroy(b), MM_OK);
+    assert_int_equal(pmm_free_count(), mid);                 /* destroy_exact */
+    assert_int_equal(owned_frames(b), 0);
+    assert_space_is(a, &parent_model, PMM_NONE);             /* a untouched */
+    assert_int_equal(vm_space_destroy(a), MM_OK);
+    assert_int_equal(pmm_free_count(), before);
+}
+
+static void destroy_refusals_change_nothing(void **state)
+{
+    (void)state;
+    uint32_t r = random_space(&parent_model, 20);
+    uint32_t before = pmm_free_count();
+    assert_int_equal(vm_space_destroy(vm_kernel_template), MM_BAD_ARGUMENT);
+    assert_int_equal(vm_space_destroy(PMM_NONE), MM_BAD_ARGUMENT);
+    assert_int_equal(vm_space_destroy(0), MM_BAD_ARGUMENT);  /* reserved */
+    uint32_t t3 = frame_of(frame_pool[r][HW_IX(parent_model.p[0].va, 4)]);
+    assert_int_equal(vm_space_destroy(t3), MM_BAD_ARGUMENT); /* a table, not a root */
+    struct vm_lookup_result u = vm_lookup(r, parent_model.p[0].va);
+    assert_int_equal(vm_space_destroy(u.frame), MM_BAD_ARGUMENT);
+    assert_int_equal(pmm_free_count(), before);
+    assert_space_is(r, &parent_model, PMM_NONE);
+    assert_int_equal(vm_space_destroy(r), MM_OK);
+    uint32_t after = pmm_free_count();
+    assert_int_equal(vm_space_destroy(r), MM_BAD_ARGUMENT);  /* twice */
+    assert_int_equal(pmm_free_count(), after);
+    assert_int_equal(pmm_state(vm_kernel_template), FRAME_KERNEL);
+}
+
+/* ---- clone -------------------------------------------------------------- */
+
+static void clone_matches_model(void **state)
+{
+    (void)state;
+    host_rand_init(41);
+    for (unsigned round = 0; round < 12; round++) {
+        uint32_t before = pmm_free_count();
+        uint32_t p = random_space(&parent_model, 1 + (unsigned)host_rand_below(MODEL_MAX));
+        unsigned parent_frames = owned_frames(p);
+        uint32_t c = vm_space_clone(p);
+        assert_int_not_equal(c, PMM_NONE);
+        assert_int_not_equal(c, p);
+        assert_int_equal(owned_frames(c), parent_frames);    /* same shape */
+        assert_space_is(c, &parent_model, p);                /* clone_equal, clone_fresh */
+        assert_space_is(p, &parent_model, c);                /* clone_parent_unchanged */
+        /* Writes to the child do not reach the parent. */
+        struct vm_lookup_result cl = vm_lookup(c, parent_model.p[0].va);
+        frame_pool[cl.frame][7] ^= 0x5A5A;
+        assert_space_is(p, &parent_model, c);
+        assert_int_equal(vm_space_destroy(c), MM_OK);
+        assert_space_is(p, &parent_model, PMM_NONE);
+        assert_int_equal(vm_space_destroy(p), MM_OK);
+        assert_int_equal(pmm_free_count(), before);
+    }
+}
+
+static void clone_of_empty_space_and_refusals(void **state)
+{
+    (void)state;
+    uint32_t before = pmm_free_count();
+    uint32_t p = vm_space_create();
+    uint32_t c = vm_space_clone(p);
+    assert_int_not_equal(c, PMM_NONE);
+    assert_int_equal(pmm_free_count(), before - 2);
+    parent_model.n = 0;
+    assert_space_is(c, &parent_model, PMM_NONE);
+    assert_int_equal(vm_space_clone(vm_kernel_template), PMM_NONE);
+    assert_int_equal(vm_space_clone(PMM_NONE), PMM_NONE);
+    assert_int_equal(vm_space_clone(0), PMM_NONE);
+    assert_int_equal(pmm_free_count(), before - 2);
+    assert_int_equal(vm_space_destroy(c), MM_OK);
+    assert_int_equal(vm_space_destroy(p), MM_OK);
+    assert_int_equal(pmm_free_count(), before);
+}
+
+static void clone_destroy_cycles_keep_count(void **state)
+{
+    (void)state;
+    host_rand_init(42);
+    uint32_t start = pmm_free_count();
+    uint32_t p = random_space(&parent_model, 200);
+    uint32_t with_parent = pmm_free_count();
+    for (unsigned i = 0; i < 200; i++) {
+        uint32_t c = vm_space_clone(p);
+        assert_int_not_equal(c, PMM_NONE);
+        if (i % 50 == 0)
+            assert_space_is(c, &parent_model, p);
+        /* A grandchild, then both go, in either order. */
+        uint32_t g = vm_space_clone(c);
+        assert_int_not_equal(g, PMM_NONE);
+        if (i % 2) {
+            assert_int_equal(vm_space_destroy(c), MM_OK);
+            assert_int_equal(vm_space_destroy(g), MM_OK);
+        } else {
+            assert_int_equal(vm_space_destroy(g), MM_OK);
+            assert_int_equal(vm_space_destroy(c), MM_OK);
+        }
+        assert_int_equal(pmm_free_count(), with_parent);
+    }
+    assert_space_is(p, &parent_model, PMM_NONE);
+    assert_int_equal(vm_space_destroy(p), MM_OK);
+    assert_int_equal(pmm_free_count(), start);
+}
+
+/* Copies of everything a clone may touch: descriptors and the test's frames. */
+struct snapshot {
+    uint8_t state[POOL_FRAMES]; uint32_t owner[POOL_FRAMES];
+    uint8_t level[POOL_FRAMES]; uint64_t prefix[POOL_FRAMES];
+    uint32_t nfree; uint64_t frames[POOL_N + 1][FRAME_WORDS];
+};
+static struct snapshot snap;
+
+static void take_snapshot(struct snapshot *s)
+{
+    memcpy(s->state, pmm_desc_state, sizeof s->state);
+    memcpy(s->owner, pmm_desc_owner, sizeof s->owner);
+    memcpy(s->level, pmm_desc_level, sizeof s->level);
+    memcpy(s->prefix, pmm_desc_prefix, sizeof s->prefix);
+    s->nfree = pmm_free_count();
+    memcpy(s->frames, frame_pool[0], sizeof s->frames);
+}
+
+/* The count and every frame's state exactly as in s; every allocated
+ * frame's descriptor and bytes too (a free frame's owner, level, prefix and
+ * bytes carry no meaning: pmm_alloc sets them all when it hands it out). */
+static void assert_snapshot(const struct snapshot *s)
+{
+    assert_int_equal(pmm_free_count(), s->nfree);
+    assert_memory_equal(s->state, pmm_desc_state, sizeof s->state);
+    for (uint32_t f = 0; f < POOL_FRAMES; f++) {
+        if (s->state[f] == FRAME_FREE)
+            continue;
+        assert_int_equal(s->owner[f], pmm_desc_owner[f]);
+        assert_int_equal(s->level[f], pmm_desc_level[f]);
+        assert_int_equal(s->prefix[f], pmm_desc_prefix[f]);
+        if (f <= POOL_N)
+            assert_memory_equal(s->frames[f], frame_pool[f], PAGE_SIZE);
+    }
+}
+
+static void clone_out_of_memory_at_every_allocation(void **state)
+{
+    (void)state;
+    host_rand_init(43);
+    uint32_t p = random_space(&parent_model, 60);
+    unsigned need = owned_frames(p);     /* a clone takes as many frames */
+    for (unsigned k = 0; k <= need; k++) {
+        /* Drain the pool to exactly k free frames. */
+        uint32_t held[POOL_N];
+        unsigned nheld = 0;
+        while (pmm_free_count() > k) {
+            held[nheld] = pmm_alloc(FRAME_USER, PMM_NONE - 1, 0, 0);
+            assert_int_not_equal(held[nheld], PMM_NONE);
+            nheld++;
+        }
+        take_snapshot(&snap);
+        uint32_t c = vm_space_clone(p);
+        if (k < need) {
+            assert_int_equal(c, PMM_NONE);                   /* clone_no_leak */
+            assert_snapshot(&snap);
+        } else {
+            assert_int_not_equal(c, PMM_NONE);
+            assert_int_equal(pmm_free_count(), 0);
+            assert_space_is(c, &parent_model, p);
+            assert_int_equal(vm_space_destroy(c), MM_OK);
+            assert_int_equal(pmm_free_count(), k);
+        }
+        for (unsigned i = 0; i < nheld; i++)
+            assert_int_equal(pmm_free(held[i]), MM_OK);
+    }
+    assert_space_is(p, &parent_model, PMM_NONE);
+    assert_int_equal(vm_space_destroy(p), MM_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(template_copies_kernel_half, setup_pool),
+        cmocka_unit_test_setup(create_is_empty_and_shares_kernel_half, setup_pool),
+        cmocka_unit_test_setup(create_without_memory_changes_nothing, setup_pool),
+        cmocka_unit_test_setup(destroy_frees_exactly_the_space, setup_pool),
+        cmocka_unit_test_setup(destroy_refusals_change_nothing, setup_pool),
+        cmocka_unit_test_setup(clone_matches_model, setup_pool),
+        cmocka_unit_test_setup(clone_of_empty_space_and_refusals, setup_pool),
+        cmocka_unit_test_setup(clone_destroy_cycles_keep_count, setup_pool),
+        cmocka_unit_test_setup(clone_out_of_memory_at_every_allocation, setup_pool),
+    };
+    host_rand_init(40);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
