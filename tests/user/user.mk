@@ -1,0 +1,1 @@
+# Differential tests (placeholder, filled in next).
