@@ -15,6 +15,8 @@ include mk/kernel.mk
 include proofs/prove.mk
 include tests/host/host.mk
 include tests/qemu/qemu.mk
+include user/user.mk
+include tests/user/user.mk
 
 # make check: proofs + host tests + QEMU tests. Every stage runs even when an
 # earlier one fails; tools/check-summary prints the closing "N passed, N failed".
