@@ -170,34 +170,50 @@ def parse_wp_log(lines):
     return goals, summary
 
 
-# Function and property of each WP goal, from the -wp-report-json file: the
-# longest property key that prefixes the goal name (minus "typed_") wins.
+# Function (or axiomatic, for a lemma) and property of each WP goal, from
+# the -wp-report-json file: the longest property key that prefixes the goal
+# name (minus "typed_") wins; what follows it is the part ("preserved",
+# "part2"). A lemma's property is "lemma_<name>".
 def attach_properties(goals, report_path):
-    props = []
+    props = []      # (property key, function or None, axiomatic or None)
     try:
         with open(report_path) as f:
             report = json.load(f)
-        for fn, entries in report.get("wp:functions", {}).items():
-            for key in entries:
-                if key != "wp:section":
-                    props.append((fn, key))
-        for key in report.get("wp:axiomatics", {}) or {}:
-            props.append((None, key))
-    except (OSError, ValueError):
+        for fn, entries in (report.get("wp:functions") or {}).items():
+            props += [(k, fn, None) for k in entries if k != "wp:section"]
+        for ax, entries in (report.get("wp:axiomatics") or {}).items():
+            props += [(k, None, ax) for k in entries if k != "wp:section"]
+    except (OSError, ValueError, AttributeError):
         pass
-    props.sort(key=lambda p: len(p[1]), reverse=True)
+    props.sort(key=lambda p: len(p[0]), reverse=True)
     for name, g in goals.items():
         bare = re.sub(r"^typed_(?:ref_|caveat_)?", "", name)
-        g["function"] = None
-        g["property"] = bare
-        g["part"] = ""
-        for fn, key in props:
+        g.update(function=None, axiomatic=None, property=bare, part="")
+        for key, fn, ax in props:
             if bare == key or bare.startswith(key + "_"):
-                g["function"] = fn
                 label = key[len(fn) + 1:] if fn and key.startswith(fn + "_") else key
-                g["property"] = label
-                g["part"] = bare[len(key) + 1:]
+                g.update(function=fn, axiomatic=ax or None, property=label,
+                         part=bare[len(key) + 1:])
                 break
+
+
+# Per-property roll-up of the goals: function, property, goals, proved.
+def property_summary(goals):
+    rows = {}
+    for g in goals.values():
+        if g["kind"] != "goal":
+            continue
+        key = (g.get("function") or "", g.get("axiomatic") or "", g["property"])
+        row = rows.setdefault(key, {"function": key[0] or None,
+                                    "axiomatic": key[1] or None,
+                                    "property": key[2], "goals": 0, "proved": 0})
+        row["goals"] += 1
+        row["proved"] += g["status"] == "valid"
+    out = sorted(rows.values(), key=lambda r: (r["function"] or "",
+                                               r["axiomatic"] or "", r["property"]))
+    for r in out:
+        r["status"] = "proved" if r["proved"] == r["goals"] else "unproved"
+    return out
 
 
 # Lines of the annotations (/*@ ... */ and //@) in Frama-C's printed code,
@@ -344,8 +360,12 @@ def prove_module(src, module, timeout, par):
     if reset_stale_session(module, cmd):
         print("  %s: prover settings changed, session cache dropped" % module)
     start = time.monotonic()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, errors="replace")
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, errors="replace")
+    except OSError as e:
+        result["problems"].append("cannot run frama-c: %s" % e)
+        return result
     result["seconds"] = round(time.monotonic() - start, 1)
     output = proc.stdout
     with open(os.path.join(logdir, module + ".out"), "w") as f:
@@ -386,6 +406,7 @@ def prove_module(src, module, timeout, par):
                             % (summary[1], len(goals)))
     if not real:
         problems.append("no proof goals at all")
+    result["properties"] = property_summary(goals)
     result["goals"] = [dict(goal=name, **g) for name, g in sorted(goals.items())]
     result["status"] = "pass" if not problems else "fail"
     return result
