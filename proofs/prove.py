@@ -170,31 +170,58 @@ def parse_wp_log(lines):
     return goals, summary
 
 
-# Function (or axiomatic, for a lemma) and property of each WP goal, from
-# the -wp-report-json file: the longest property key that prefixes the goal
-# name (minus "typed_") wins; what follows it is the part ("preserved",
-# "part2"). A lemma's property is "lemma_<name>".
+# Function (or axiomatic, for a lemma) and property of each WP goal, named
+# from the -wp-report-json file's property keys. A goal is typed_<key>[_<part>]
+# (part: "preserved", "part2", ...) where the report files <key> under the
+# function it belongs to (a smoke test of a call, <callee>_wp_smoke_dead_call,
+# under the caller); the longest matching key wins. Two exceptions: a callee's
+# precondition checked at a call, <caller>_call_<callee>_requires[_<label>],
+# whose report key carries a de-duplicating "_2" instead, and a lemma,
+# lemma_<name>, filed under its axiomatic.
 def attach_properties(goals, report_path):
-    props = []      # (property key, function or None, axiomatic or None)
+    owner = {}      # report key -> function
+    axiomatic = {}  # "lemma_<name>" -> axiomatic name
     try:
         with open(report_path) as f:
             report = json.load(f)
         for fn, entries in (report.get("wp:functions") or {}).items():
-            props += [(k, fn, None) for k in entries if k != "wp:section"]
+            for k in entries:
+                if k != "wp:section":
+                    owner.setdefault(k, fn)
         for ax, entries in (report.get("wp:axiomatics") or {}).items():
-            props += [(k, None, ax) for k in entries if k != "wp:section"]
+            for k in entries:
+                if k != "wp:section":
+                    axiomatic[k] = ax
     except (OSError, ValueError, AttributeError):
         pass
-    props.sort(key=lambda p: len(p[0]), reverse=True)
+    functions = sorted(set(owner.values()), key=len, reverse=True)
+    keys = sorted(owner, key=len, reverse=True)
+    lemmas = sorted(axiomatic, key=len, reverse=True)
     for name, g in goals.items():
         bare = re.sub(r"^typed_(?:ref_|caveat_)?", "", name)
         g.update(function=None, axiomatic=None, property=bare, part="")
-        for key, fn, ax in props:
-            if bare == key or bare.startswith(key + "_"):
-                label = key[len(fn) + 1:] if fn and key.startswith(fn + "_") else key
-                g.update(function=fn, axiomatic=ax or None, property=label,
+        if bare.startswith("lemma_"):
+            key = next((k for k in lemmas
+                        if bare == k or bare.startswith(k + "_")), None)
+            if key:
+                g.update(axiomatic=axiomatic[key] or None, property=key,
                          part=bare[len(key) + 1:])
-                break
+            continue
+        call = next(((fn, callee) for fn in functions for callee in functions
+                     if bare.startswith("%s_call_%s_requires" % (fn, callee))),
+                    None)
+        if call:
+            fn, callee = call
+            rest = bare[len(fn) + 1:]
+            m = re.match(r"^(.*?)(?:_(part\d+))?$", rest)
+            g.update(function=fn, property=m.group(1), part=m.group(2) or "")
+            continue
+        key = next((k for k in keys if bare == k or bare.startswith(k + "_")),
+                   None)
+        if key:
+            fn = owner[key]
+            label = key[len(fn) + 1:] if key.startswith(fn + "_") else key
+            g.update(function=fn, property=label, part=bare[len(key) + 1:])
 
 
 # Per-property roll-up of the goals: function, property, goals, proved.
