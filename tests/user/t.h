@@ -160,14 +160,20 @@ static inline int t_in_child(void (*fn)(uintptr_t), uintptr_t arg)
     return t_wait(pid);
 }
 
-/* Runs fn(arg) in a child and prints "what: <decoded status>"; the check
- * holds when the status reads exactly `want` (e.g. "killed by SIGSEGV"). */
-static inline void t_expect_child(const char *what, void (*fn)(uintptr_t), uintptr_t arg, const char *want)
+/* Prints "what: <decoded status>"; the check holds when the status reads
+ * exactly `want` (e.g. "killed by SIGSEGV", "exited 0"). */
+static inline void t_expect_status(const char *what, int st, const char *want)
 {
-    const char *got = t_status(t_in_child(fn, arg));
+    const char *got = t_status(st);
     printf("%s: %s\n", what, got);
     if (strcmp(got, want) != 0)
         t_failures++;
+}
+
+/* Runs fn(arg) in a child and checks its status as t_expect_status does. */
+static inline void t_expect_child(const char *what, void (*fn)(uintptr_t), uintptr_t arg, const char *want)
+{
+    t_expect_status(what, t_in_child(fn, arg), want);
 }
 
 /* Memory probes for t_in_child: read, write, call at an address. */

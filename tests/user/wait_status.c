@@ -65,12 +65,8 @@ static void killed(void)
     t_check("WNOHANG on a sleeping child returns 0", wait4(a, &st, WNOHANG, NULL) == 0);
     t_expect_err("kill(child, SIGKILL)", kill(a, SIGKILL), 0);
     t_expect_err("kill(child, SIGTERM)", kill(b, SIGTERM), 0);
-    const char *sa = t_status(t_wait(a));
-    printf("SIGKILLed child: %s\n", sa);
-    t_failures += strcmp(sa, "killed by SIGKILL") != 0;
-    const char *sb = t_status(t_wait(b));
-    printf("SIGTERMed child: %s\n", sb);
-    t_failures += strcmp(sb, "killed by SIGTERM") != 0;
+    t_expect_status("SIGKILLed child", t_wait(a), "killed by SIGKILL");
+    t_expect_status("SIGTERMed child", t_wait(b), "killed by SIGTERM");
     t_expect_err("kill of a reaped child", kill(a, SIGKILL), ESRCH);
 
     pid_t c = t_fork();
@@ -89,9 +85,7 @@ static void not_children(void)
         }
         _exit(4);
     }
-    const char *sc = t_status(t_wait(c));
-    printf("child with a grandchild: %s\n", sc);
-    t_failures += strcmp(sc, "exited 4") != 0;
+    t_expect_status("child with a grandchild", t_wait(c), "exited 4");
     t_expect_err("wait4(-1) for the orphaned grandchild", wait4(-1, NULL, 0, NULL), ECHILD);
     t_expect_err("wait4(own pid)", wait4(getpid(), NULL, 0, NULL), ECHILD);
     t_expect_err("wait4 of a reaped child", wait4(c, NULL, 0, NULL), ECHILD);
