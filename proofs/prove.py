@@ -320,6 +320,30 @@ def frama_c_errors(output):
     return seen
 
 
+# Frama-C warnings (message text after "Warning:", one per warning), except
+# the "Failed smoke-test" ones, which the smoke-test results already count.
+def frama_c_warnings(output):
+    lines = output.splitlines()
+    found = []
+    for i, line in enumerate(lines):
+        m = re.search(r"Warning:\s*(.*)$", line)
+        if not m:
+            continue
+        text = m.group(1).strip()
+        j = i + 1
+        while not text and j < len(lines) and lines[j].startswith("  "):
+            text = lines[j].strip()
+            j += 1
+        text = line.split("Warning:")[0].strip() + " " + text
+        if "Failed smoke-test" not in text and text not in found:
+            found.append(text)
+    return found
+
+
+# Warnings that make a proof meaningless and so fail the module.
+FATAL_WARNINGS = re.compile(r"Calling undeclared function|Missing RTE guards")
+
+
 # Messages for WP's "No 'assigns' specification for function 'f'" warnings
 # (a function without contract has no assigns clause). They are turned into
 # failures here rather than by "-wp-warn-key pedantic-assigns=error", which
@@ -403,6 +427,9 @@ def prove_module(src, module, timeout, par):
     problems = result["problems"]
     problems += frama_c_errors(output)
     problems += missing_assigns(output)
+    result["warnings"] = frama_c_warnings(output)
+    problems += ["warning: " + w for w in result["warnings"]
+                 if FATAL_WARNINGS.search(w)]
     printed = read(os.path.join(logdir, module + ".printed.c"))
     if printed:
         problems += audit_printed_code(printed)
@@ -544,6 +571,11 @@ def main():
         r = prove_module(src, module, args.timeout, args.par)
         write_json(r)
         results.append(r)
+        for w in r.get("warnings", []):
+            # Fatal ones and those reported as problems are not repeated.
+            if not FATAL_WARNINGS.search(w) and \
+                    not re.search(r"pedantic-assigns|missing-spec", w):
+                print("  %s: (note) warning %s" % (module, w))
         for p in r["problems"]:
             print("  %s: %s" % (module, p))
         print(report_line(r), flush=True)
