@@ -2,8 +2,8 @@
  * on blanks and runs /bin/<cmd> (or a path containing '/') with its arguments
  * through fork+execve+wait4; prints "[status N]" or "[signal N]" when the
  * command did not exit 0. Builtin: exit [N]. End of input exits with the last
- * status. When fd 0 is not a terminal (the Isola console, a pipe) the shell
- * echoes what it reads and handles backspace itself. */
+ * status. Echo and line editing are the terminal's job (on Isola the kernel's
+ * console, docs/syscalls.md); a backspace that still arrives erases a byte. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,19 +15,6 @@
 #define SH_ARGS_MAX 32
 
 extern char **environ;
-
-static int sh_echo;        /* echo input ourselves: no tty line discipline */
-
-static void sh_out(const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(1, s, n);
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
-}
 
 /* Reads one line into buf (NUL-terminated, without the newline). Accepts
  * "\n", "\r" and "\r\n" as line ends, erases with backspace/DEL. Returns the
@@ -51,26 +38,18 @@ static int sh_read_line(char *buf, int cap)
         }
         last_cr = (c == '\r');
         if (c == '\r' || c == '\n') {
-            if (sh_echo)
-                sh_out("\n", 1);
             buf[n] = 0;
             return n;
         }
         if (c == 0x7f || c == '\b') {
-            if (n > 0) {
+            if (n > 0)
                 n--;
-                if (sh_echo)
-                    sh_out("\b \b", 3);
-            }
             continue;
         }
         if ((unsigned char)c < ' ' && c != '\t')
             continue;
-        if (n < cap - 1) {
+        if (n < cap - 1)
             buf[n++] = c;
-            if (sh_echo)
-                sh_out(&c, 1);
-        }
     }
 }
 
@@ -148,7 +127,6 @@ int main(void)
     char line[SH_LINE_MAX];
     char *argv[SH_ARGS_MAX];
     int last = 0;
-    sh_echo = !isatty(0);
     for (;;) {
         printf("isola$ ");
         fflush(stdout);
