@@ -50,12 +50,14 @@ int main(void)
     int n1 = fill(&err1);
     printf("first round stopped by %s\n", err1 == EAGAIN || err1 == 0 ? "EAGAIN or the bound" : t_errname(err1));
     t_check("first round: at least 8 children", n1 >= 8);
+    fprintf(stderr, "fork_full: round 1: %d children, then %s\n", n1, t_errname(err1));
     int k1 = drain(n1);
     t_check("first round: every child killed by SIGKILL and reaped", k1 == n1);
     t_expect_err("table empty again", wait4(-1, NULL, WNOHANG, NULL), ECHILD);
 
     int n2 = fill(&err2);
     printf("second round stopped by %s\n", err2 == EAGAIN || err2 == 0 ? "EAGAIN or the bound" : t_errname(err2));
+    fprintf(stderr, "fork_full: round 2: %d children, then %s\n", n2, t_errname(err2));
     t_check("second round reached the same count (full recovery)", n2 == n1 && err2 == err1);
     t_check("second round: every child killed by SIGKILL and reaped", drain(n2) == n2);
 
