@@ -1,6 +1,7 @@
 /* kmain: the first C code. Brings up the CPU tables, the console, the boot
- * information, the frame pool and the timer, prints the banner, then runs the
- * self-test named on the command line (test=<name>) or idles. */
+ * information, the frame pool, the kernel template and the timer, prints the
+ * banner, then runs the self-test named on the command line (test=<name>),
+ * or starts init from the initrd, or (without one) idles. */
 #include <stdint.h>
 #include <stdbool.h>
 #include "arch/cpu.h"
@@ -19,6 +20,14 @@
 #include "lib/cmdline.h"
 #include "lib/kprintf.h"
 #include "mm/pool.h"
+#include "mm/pmm.h"
+#include "mm/vmspace.h"
+#include "arch/percpu.h"
+#include "arch/rtc.h"
+#include "proc/task.h"
+#include "proc/initrd.h"
+#include "proc/syscall.h"
+#include "lib/string.h"
 
 #ifndef ISOLA_VERSION
 #define ISOLA_VERSION "unknown"
@@ -67,10 +76,65 @@ static const struct selftest *selftest_find(const char *value, size_t len)
     return 0;
 }
 
+#define INIT_ARGS_MAX 16
+#define ARG_TEXT_MAX  128
+
+/* What the command line asks of the process side. */
+static struct {
+    char init_path[ARG_TEXT_MAX];
+    char init_args[ARG_TEXT_MAX];      /* initargs=a,b,c with ',' turned into NULs */
+    const char *argv[INIT_ARGS_MAX + 1];
+    int argc;
+} boot_proc = { "/init", "", { 0 }, 0 };
+
+/* Copies a command-line value (not NUL-terminated) into dst. */
+static void kmain_copy_value(char *dst, const struct cmdline_word *w)
+{
+    size_t n = w->value_len < ARG_TEXT_MAX - 1 ? w->value_len : ARG_TEXT_MAX - 1;
+    memcpy(dst, w->value, n);
+    dst[n] = '\0';
+}
+
+/* Applies a process-side key (klog, stderr, tty, init, initargs); false if
+ * the key is not one of them. */
+static bool kmain_apply_proc_arg(const struct cmdline_word *w)
+{
+    if (cmdline_eq(w->key, w->key_len, "klog")) {
+        if (cmdline_eq(w->value, w->value_len, "com2"))
+            serial_set_log_port(SERIAL_COM2);
+    } else if (cmdline_eq(w->key, w->key_len, "stderr")) {
+        if (cmdline_eq(w->value, w->value_len, "com3"))
+            tty_set_stderr_port(SERIAL_COM3);
+    } else if (cmdline_eq(w->key, w->key_len, "tty")) {
+        tty_set_raw(cmdline_eq(w->value, w->value_len, "raw"));
+    } else if (cmdline_eq(w->key, w->key_len, "init")) {
+        kmain_copy_value(boot_proc.init_path, w);
+    } else if (cmdline_eq(w->key, w->key_len, "initargs")) {
+        kmain_copy_value(boot_proc.init_args, w);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Moves the kernel log before anything is printed if klog=com2 is given. */
+static void kmain_early_klog(const char *cmdline)
+{
+    size_t pos = 0;
+    struct cmdline_word w;
+    enum cmdline_kind k;
+    while ((k = cmdline_next(cmdline, &pos, &w)) != CMDLINE_END)
+        if (k == CMDLINE_PAIR && cmdline_eq(w.key, w.key_len, "klog") &&
+            cmdline_eq(w.value, w.value_len, "com2"))
+            serial_set_log_port(SERIAL_COM2);
+}
+
 /* Applies one key=value argument; unknown keys and values are reported and
  * ignored. */
 static void kmain_apply_arg(const struct cmdline_word *w, const struct selftest **test)
 {
+    if (kmain_apply_proc_arg(w))
+        return;
     if (cmdline_eq(w->key, w->key_len, "test")) {
         const struct selftest *t = selftest_find(w->value, w->value_len);
         if (t)
@@ -141,6 +205,39 @@ static void kmain_run_selftest(const struct selftest *t)
     cpu_halt_forever();
 }
 
+/* argv of init: its path, then the initargs split at ','. */
+static void kmain_init_argv(void)
+{
+    boot_proc.argv[boot_proc.argc++] = boot_proc.init_path;
+    char *p = boot_proc.init_args;
+    while (*p && boot_proc.argc < INIT_ARGS_MAX) {
+        boot_proc.argv[boot_proc.argc++] = p;
+        while (*p && *p != ',')
+            p++;
+        if (*p == ',')
+            *p++ = '\0';
+    }
+    boot_proc.argv[boot_proc.argc] = 0;
+}
+
+/* Starts init from the initrd and runs the scheduler; returns only if
+ * there is no init to start. */
+static void kmain_start_init(void)
+{
+    if (initrd_count() == 0)
+        return;
+    kmain_init_argv();
+    task_frames_before = pmm_free_count();
+    int32_t s = exec_spawn_init(boot_proc.init_path, boot_proc.argv, boot_proc.argc);
+    if (s == PROC_NONE) {
+        kprintf("isola: cannot start %s\n", boot_proc.init_path);
+        return;
+    }
+    kprintf("isola: starting %s (pid %d), %u free frames\n", boot_proc.init_path,
+            proc_pid[s], task_frames_before);
+    sched_start(s);
+}
+
 /* Echoes serial input until the end of time (interrupt-driven receive). */
 static void kmain_idle(void)
 {
@@ -158,11 +255,14 @@ static void kmain_idle(void)
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
     serial_init();
+    bool mb_ok = mb2_parse(magic, mbi_phys, &boot_info);
+    if (mb_ok)
+        kmain_early_klog(boot_info.cmdline);
     kprintf("\nisola: kmain reached\n");
     gdt_init();
     idt_init();
     pic_init();
-    if (!mb2_parse(magic, mbi_phys, &boot_info))
+    if (!mb_ok)
         panic("kmain: no usable multiboot2 information (magic 0x%x)", magic);
     uint64_t ram_top = directmap_init(&boot_info);
     uint64_t mapped = ram_top > DIRECT_MAP_SIZE ? ram_top : DIRECT_MAP_SIZE;
@@ -171,11 +271,18 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     const struct selftest *test = kmain_parse_cmdline(boot_info.cmdline);
     kmain_print_boot_info(&boot_info);
     uint32_t free_frames = mm_boot_init(&boot_info);
+    if (vm_template_init() == PMM_NONE)
+        panic("kmain: no frame for the kernel template");
+    cpu_user_init();
+    sched_init();
+    initrd_init(&boot_info);
+    syscall_init(rtc_epoch_seconds(), pmm_free_count());
     timer_init();
     pic_unmask(IRQ_COM1);
     cpu_sti();
     kmain_banner(&boot_info, free_frames);
     if (test)
         kmain_run_selftest(test);
+    kmain_start_init();
     kmain_idle();
 }

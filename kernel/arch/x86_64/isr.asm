@@ -1,10 +1,13 @@
 ; Interrupt entry stubs: every stub pushes (error code or 0, vector) and jumps
 ; to isr_common, which saves the general registers as a struct trap_frame
-; (include/arch/trap.h), calls trap_dispatch(frame) and returns with iretq.
+; (include/arch/trap.h) and calls trap_dispatch(frame). A trap from kernel
+; mode returns with iretq; one from user mode (swapgs on entry) leaves
+; through return_to_user (syscall.asm), the one path back to user mode.
 
 bits 64
 default rel
 extern trap_dispatch
+extern return_to_user
 global isr_stub_table
 
 ; Vectors for which the CPU pushes an error code itself.
@@ -24,7 +27,14 @@ isr_%+v:
 %assign v v + 1
 %endrep
 
+TF_CS_AT_ENTRY equ 24            ; [rsp]: vector, error, rip, cs
+TF_CS          equ 15 * 8 + 24   ; after the 15 register pushes
+
 isr_common:
+    test qword [rsp + TF_CS_AT_ENTRY], 3
+    jz .from_kernel
+    swapgs                      ; user GS base out, per-CPU block in
+.from_kernel:
     push rax
     push rbx
     push rcx
@@ -43,6 +53,8 @@ isr_common:
     cld
     mov rdi, rsp
     call trap_dispatch
+    test qword [rsp + TF_CS], 3
+    jnz return_to_user
     pop r15
     pop r14
     pop r13

@@ -1,7 +1,10 @@
-/* trap_dispatch: IRQs go to their drivers; an exception in kernel mode is a
- * kernel bug, so it is reported in full (vector, name, error code, RIP, CR2,
- * registers), QEMU is told QEMU_EXIT_KERNEL_FAULT, and the CPU halts.
- * (A later issue kills the faulting user process instead.) */
+/* trap_dispatch: IRQs go to their drivers (a timer tick in user mode also
+ * asks for preemption); an exception in user mode goes to the process layer
+ * (task_user_fault: stack growth or the Linux signal); an exception in
+ * kernel mode is a kernel bug, so it is reported in full (vector, name,
+ * error code, RIP, CR2, registers), QEMU is told QEMU_EXIT_KERNEL_FAULT, and
+ * the CPU halts. */
+#include <stdbool.h>
 #include "arch/trap.h"
 #include "arch/cpu.h"
 #include "arch/pic.h"
@@ -9,6 +12,7 @@
 #include "arch/serial.h"
 #include "arch/qemu_exit.h"
 #include "lib/kprintf.h"
+#include "proc/task.h"
 
 static const char *const exception_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -67,9 +71,15 @@ static void trap_irq(uint8_t irq)
 
 void trap_dispatch(struct trap_frame *tf)
 {
+    bool from_user = (tf->cs & 3) != 0;
     if (tf->vector < 32) {
-        trap_fatal(tf);         /* user-mode exceptions: a later issue */
+        if (from_user)
+            task_user_fault(tf);
+        else
+            trap_fatal(tf);
     } else if (tf->vector < TRAP_STUBS) {
         trap_irq((uint8_t)(tf->vector - TRAP_IRQ_BASE));
+        if (from_user && tf->vector == TRAP_IRQ_BASE + IRQ_TIMER)
+            sched_tick_from_user();
     }
 }

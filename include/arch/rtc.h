@@ -1,0 +1,11 @@
+/* CMOS real-time clock. */
+#ifndef ARCH_RTC_H
+#define ARCH_RTC_H
+
+#include <stdint.h>
+
+/* Seconds since 1970-01-01 00:00 UTC per the RTC (assumed to run in UTC,
+ * as QEMU's does by default), read outside an update cycle. */
+uint64_t rtc_epoch_seconds(void);
+
+#endif
