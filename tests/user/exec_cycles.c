@@ -4,7 +4,8 @@
  * fork keeps the pid; a failed execve leaves the caller running.
  * usage: exec_cycles                      (the test)
  *        exec_cycles child I PPID "two words" ""   (one cycle's new image)
- *        exec_cycles chain N PID          (N more execve in the same process) */
+ *        exec_cycles chain N PID          (N more execve in the same process)
+ *        exec_cycles many A0 .. A63       (64 arguments of 60 bytes each) */
 #include "t.h"
 
 #define CYCLES 100
@@ -35,6 +36,30 @@ static int child_main(int argc, char **argv)
     if (getppid() != atoi(argv[3]))
         return C_PPID;
     return i % 64;
+}
+
+#define MANY 64
+#define MANY_LEN 60
+
+/* Argument i of the "many" exec: MANY_LEN bytes derived from i. */
+static void many_arg(char *buf, int i)
+{
+    for (int k = 0; k < MANY_LEN; k++)
+        buf[k] = (char)('a' + (i + k) % 26);
+    buf[MANY_LEN] = 0;
+}
+
+static int many_main(int argc, char **argv)
+{
+    char want[MANY_LEN + 1];
+    if (argc != MANY + 2)
+        return 1;
+    for (int i = 0; i < MANY; i++) {
+        many_arg(want, i);
+        if (strcmp(argv[i + 2], want) != 0)
+            return 2;
+    }
+    return 0;
 }
 
 static int chain_main(char **argv)
@@ -78,6 +103,8 @@ int main(int argc, char **argv)
         return child_main(argc, argv);
     if (argc == 4 && strcmp(argv[1], "chain") == 0)
         return chain_main(argv);
+    if (argc > 1 && strcmp(argv[1], "many") == 0)
+        return many_main(argc, argv);
 
     t_init();
     data_var = 2;
@@ -101,6 +128,19 @@ int main(int argc, char **argv)
     int st = t_wait(pid);
     printf("chain of %d execve in one process: %s\n", CHAIN + 1, t_status(st));
     t_check("pid kept across the chain", st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 42);
+
+    static char many_bufs[MANY][MANY_LEN + 1];
+    char *many_args[MANY + 3] = { (char *)t_self, "many" };
+    for (int i = 0; i < MANY; i++) {
+        many_arg(many_bufs[i], i);
+        many_args[i + 2] = many_bufs[i];
+    }
+    pid = t_fork();
+    if (pid == 0) {
+        execve(t_self, many_args, environ);
+        _exit(3);
+    }
+    t_expect_status("execve with 64 arguments of 60 bytes", t_wait(pid), "exited 0");
 
     char *noargs[] = { "/nonexistent/prog", NULL };
     t_expect_err("execve of a missing file", execve("/nonexistent/prog", noargs, environ), ENOENT);

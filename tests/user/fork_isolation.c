@@ -10,14 +10,33 @@
 #define MAP_BYTES  (3 * T_PAGE)
 #define BRK_BYTES  (2 * T_PAGE)
 #define STACK_BYTES 8192
+#define BIG_BYTES  (3u << 20)   /* crosses a 2 MiB (page-table) boundary */
 
 int data_var = 1234;          /* .data */
 int bss_var;                  /* .bss */
-static unsigned char *heap, *map, *brkmem;
+static unsigned char *heap, *map, *brkmem, *big;
 
 /* Region bits in a child's exit status: set when the region was wrong. */
-enum { R_DATA = 1, R_BSS = 2, R_BRK = 4, R_HEAP = 8, R_MAP = 16, R_STACK = 32, R_GRANDCHILD = 64 };
-static const char *region_names[] = { "data", "bss", "brk", "heap", "mmap", "stack", "grandchild" };
+enum { R_DATA = 1, R_BSS = 2, R_BRK = 4, R_HEAP = 8, R_MAP = 16, R_STACK = 32, R_BIG = 64, R_GRANDCHILD = 128 };
+static const char *region_names[] = { "data", "bss", "brk", "heap", "mmap", "stack", "3 MiB mmap", "grandchild" };
+#define NREGIONS 8
+
+/* The 3 MiB region holds v in the first byte of every page, page index in the last. */
+static int big_wrong(unsigned char v)
+{
+    for (size_t off = 0; off < BIG_BYTES; off += T_PAGE)
+        if (((volatile unsigned char *)big)[off] != v || big[off + T_PAGE - 1] != (unsigned char)(off / T_PAGE))
+            return 1;
+    return 0;
+}
+
+static void big_set(unsigned char v)
+{
+    for (size_t off = 0; off < BIG_BYTES; off += T_PAGE) {
+        big[off] = v;
+        big[off + T_PAGE - 1] = (unsigned char)(off / T_PAGE);
+    }
+}
 
 static int all_are(const unsigned char *p, size_t n, unsigned char v)
 {
@@ -37,6 +56,7 @@ static int regions_wrong(unsigned char *stack, int base, unsigned char v)
     if (!all_are(heap, HEAP_BYTES, v)) bad |= R_HEAP;
     if (!all_are(map, MAP_BYTES, v)) bad |= R_MAP;
     if (!all_are(stack, STACK_BYTES, v)) bad |= R_STACK;
+    if (big_wrong(v)) bad |= R_BIG;
     return bad;
 }
 
@@ -48,6 +68,7 @@ static void regions_set(unsigned char *stack, int base, unsigned char v)
     memset(heap, v, HEAP_BYTES);
     memset(map, v, MAP_BYTES);
     memset(stack, v, STACK_BYTES);
+    big_set(v);
 }
 
 /* Child i: checks the fork-time values, writes its own, lets everybody run,
@@ -90,7 +111,8 @@ int main(void)
     brkmem = (unsigned char *)b1;
     heap = malloc(HEAP_BYTES);
     map = mmap(NULL, MAP_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (!heap || map == MAP_FAILED) {
+    big = mmap(NULL, BIG_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (!heap || map == MAP_FAILED || big == MAP_FAILED) {
         printf("allocation failed\n");
         return 1;
     }
@@ -115,14 +137,14 @@ int main(void)
             t_failures++;
             continue;
         }
-        for (int r = 0; r < 7; r++) {
+        for (int r = 0; r < NREGIONS; r++) {
             char what[64];
             snprintf(what, sizeof what, "child %d %s isolated", i, region_names[r]);
             t_check(what, !(WEXITSTATUS(st) & (1 << r)));
         }
     }
     int bad = regions_wrong(stack, 2000, 0x33);
-    for (int r = 0; r < 6; r++) {
+    for (int r = 0; r < NREGIONS - 1; r++) {
         char what[64];
         snprintf(what, sizeof what, "parent %s untouched by children", region_names[r]);
         t_check(what, !(bad & (1 << r)));

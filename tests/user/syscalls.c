@@ -5,6 +5,7 @@
 #define ARCH_GET_FS 0x1003   /* <asm/prctl.h>, not in musl-dev */
 #include <sys/ioctl.h>
 #include <sys/sysinfo.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include "t.h"
 
@@ -61,6 +62,9 @@ static void fds(void)
     t_expect_err("close of fd 99", close(99), EBADF);
     t_expect_err("write to fd -1", write(-1, "x", 1), EBADF);
     t_check("write of 0 bytes returns 0", write(1, "", 0) == 0);
+    struct iovec iov[3] = { { "writev ", 7 }, { "", 0 }, { "joins 3 iovecs\n", 15 } };
+    fflush(stdout);
+    t_check("writev returns the total", writev(1, iov, 3) == 22);
     t_expect_err("lseek on stdout", lseek(1, 0, SEEK_SET), ESPIPE);
 }
 
