@@ -38,7 +38,7 @@ PROVERS = "z3,cvc4"
 # flag of proofs/wp-flags comes last, so it overrides the common ones.
 def frama_c_command(src, module, timeout, par, logdir):
     cmd = [
-        "frama-c", src,
+        "frama-c", src, "-c11",
         "-cpp-extra-args=-Iinclude -Ispec -I.",
         "-wp", "-wp-rte",
         "-wp-prover", PROVERS,
