@@ -37,6 +37,7 @@ int main(void)
     t_check("first child ran in all three thirds", sa != -1 && WIFEXITED(sa) && WEXITSTATUS(sa) == 7);
     t_check("second child ran in all three thirds", sb != -1 && WIFEXITED(sb) && WEXITSTATUS(sb) == 7);
     if (sa == -1 || sb == -1 || !WIFEXITED(sa) || !WIFEXITED(sb) || WEXITSTATUS(sa) != 7 || WEXITSTATUS(sb) != 7)
-        fprintf(stderr, "preempt: first %s, second %s (bits: thirds run)\n", t_status(sa), t_status(sb));
+        fprintf(stderr, "preempt: first %s", t_status(sa)),
+        fprintf(stderr, ", second %s (status bits: thirds run)\n", t_status(sb));
     return t_done();
 }
