@@ -18,8 +18,9 @@ include tests/qemu/qemu.mk
 include user/user.mk
 include tests/user/user.mk
 
-# make check: proofs + host tests + QEMU tests. Every stage runs even when an
-# earlier one fails; tools/check-summary prints the closing "N passed, N failed".
+# make check: proofs + host tests + QEMU tests + Linux-vs-Isola tests. Every
+# stage runs even when an earlier one fails; tools/check-all prints the closing
+# line "N passed, N failed".
 .PHONY: check
 check: deps
 	@tools/check-all
