@@ -8,6 +8,7 @@ Usage (normally through `make prove`, which passes $(PROVEN_SRCS)):
 Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
 (a module is the basename of its source file, without .c); PROVE_TIMEOUT
 (default 10 s per prover call) and PROVE_PAR (default 2) tune WP;
+PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
 PROVE_WP_FLAGS names another flags file, PROVE_SESSION_DIR and
 PROVE_RESULTS_DIR move the session and the results (for testing the driver).
 
@@ -22,6 +23,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -390,8 +392,31 @@ def read(path):
         return ""
 
 
+# Runs cmd in its own process group with all output captured; returns
+# (exit status, output), or (None, output so far) after killing the whole
+# group (Frama-C, why3server, provers) once max_seconds have passed.
+def run_bounded(cmd, max_seconds):
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True, errors="replace",
+                            start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=max_seconds)
+        return proc.returncode, out
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            out, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
+        return None, out
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+
+
 # Proves one module; returns its result dict (also written as JSON).
-def prove_module(src, module, timeout, par):
+def prove_module(src, module, timeout, par, max_seconds):
     logdir = RESULTS_DIR
     os.makedirs(logdir, exist_ok=True)
     os.makedirs(SESSION_DIR, exist_ok=True)
@@ -411,14 +436,18 @@ def prove_module(src, module, timeout, par):
     if reset_stale_session(module, cmd):
         print("  %s: prover settings changed, session cache dropped" % module)
     start = time.monotonic()
+    print("  %s: proving %s (WP log: %s)" % (
+        module, src, os.path.join(logdir, module + ".wp.log")), flush=True)
     try:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, errors="replace")
+        returncode, output = run_bounded(cmd, max_seconds)
     except OSError as e:
         result["problems"].append("cannot run frama-c: %s" % e)
         return result
     result["seconds"] = round(time.monotonic() - start, 1)
-    output = proc.stdout
+    if returncode is None:
+        result["problems"].append("Frama-C did not finish within %d s "
+                                  "(PROVE_MAX_SECONDS), killed" % max_seconds)
+        returncode = -9
     with open(os.path.join(logdir, module + ".out"), "w") as f:
         f.write(output)
     wp_log = read(os.path.join(logdir, module + ".wp.log")).splitlines()
@@ -435,8 +464,8 @@ def prove_module(src, module, timeout, par):
         problems += audit_printed_code(printed)
     elif not problems:
         problems.append("Frama-C printed no code (parse error?)")
-    if proc.returncode != 0:
-        problems.append("frama-c exited with status %d" % proc.returncode)
+    if returncode != 0:
+        problems.append("frama-c exited with status %d" % returncode)
     real = [g for g in goals.values() if g["kind"] == "goal"]
     smoke = [g for g in goals.values() if g["kind"] == "smoke"]
     result["total"] = len(real)
@@ -551,6 +580,8 @@ def main():
                     default=int(os.environ.get("PROVE_TIMEOUT", "10")))
     ap.add_argument("--par", type=int,
                     default=int(os.environ.get("PROVE_PAR", "2")))
+    ap.add_argument("--max-seconds", type=int,
+                    default=int(os.environ.get("PROVE_MAX_SECONDS", "5400")))
     ap.add_argument("srcs", nargs="*")
     args = ap.parse_args()
     os.chdir(ROOT)
@@ -568,7 +599,7 @@ def main():
         os.environ["WHY3CONFIG"] = conf
     results = []
     for src, module in mods:
-        r = prove_module(src, module, args.timeout, args.par)
+        r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
         write_json(r)
         results.append(r)
         for w in r.get("warnings", []):
