@@ -61,6 +61,37 @@ void pmm_init(void);
 */
 mm_status pmm_add_free(uint32_t f);
 
+/* Some free frame, or PMM_NONE exactly when none is free. Changes nothing. */
+/*@ requires pmm_valid: PmmValid;
+    assigns \nothing;
+    behavior some:
+      assumes pmm_nfree > 0;
+      ensures find_free: PmmFrame(\result) && pmm_desc_state[\result] == FRAME_FREE;
+    behavior none:
+      assumes pmm_nfree == 0;
+      ensures find_none: \result == PMM_NONE;
+    complete behaviors;
+    disjoint behaviors;
+*/
+uint32_t pmm_find_free(void);
+
+/* The free frame f becomes allocated: zeroed, in state st with the given
+ * owner (PMM_SELF: f itself), level and prefix; one free frame less. Only
+ * f's descriptor and words change (the assigns clause says so exactly). */
+/*@ requires pmm_valid: PmmValid;
+    requires claim_free: PmmFrame(f) && pmm_desc_state[f] == FRAME_FREE;
+    requires claim_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
+    assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
+            pmm_nfree, frame_pool[f][0 .. FRAME_WORDS - 1];
+    ensures pmm_valid: PmmValid;
+    ensures alloc_fresh_owned: pmm_desc_state[f] == st &&
+                               pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
+                               pmm_desc_level[f] == level && pmm_desc_prefix[f] == prefix;
+    ensures alloc_fresh_zeroed: FrameZero(f);
+    ensures alloc_fresh_count: pmm_nfree == \old(pmm_nfree) - 1;
+*/
+void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix);
+
 /* A zeroed frame, now in state st with the given owner, level and prefix
  * (owner PMM_SELF: the frame's own index). PMM_NONE, with nothing changed,
  * exactly when no frame is free. */
@@ -68,7 +99,7 @@ mm_status pmm_add_free(uint32_t f);
     requires alloc_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, frame_pool[0 .. POOL_FRAMES - 1][0 .. FRAME_WORDS - 1];
+            pmm_nfree, frame_pool[..][..];
     ensures pmm_valid: PmmValid;
     ensures alloc_other_desc: PmmDescSameExcept{Pre, Post}(\result);
     ensures alloc_other_frames: PoolSameExcept{Pre, Post}(\result);

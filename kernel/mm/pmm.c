@@ -39,20 +39,7 @@ static void pmm_set_state(uint32_t f, uint8_t st)
         pmm_nfree++;
 }
 
-/* Some free frame's index when the counter says one exists, else PMM_NONE.
- * The scan reaches the end only when the count of free frames is 0. */
-/*@ requires pmm_valid: PmmValid;
-    assigns \nothing;
-    behavior some:
-      assumes pmm_nfree > 0;
-      ensures PmmFrame(\result) && pmm_desc_state[\result] == FRAME_FREE;
-    behavior none:
-      assumes pmm_nfree == 0;
-      ensures \result == PMM_NONE;
-    complete behaviors;
-    disjoint behaviors;
-*/
-static uint32_t pmm_find_free(void)
+uint32_t pmm_find_free(void)
 {
     /*@ loop invariant 0 <= i <= POOL_FRAMES;
         loop invariant PmmFreeCount(i) == 0;
@@ -115,16 +102,21 @@ mm_status pmm_add_free(uint32_t f)
     return MM_OK;
 }
 
-uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix)
+void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix)
 {
-    uint32_t f = pmm_find_free();
-    if (f == PMM_NONE)
-        return PMM_NONE;
     pmm_zero(f);
     pmm_set_state(f, (uint8_t)st);
     pmm_desc_owner[f] = owner == PMM_SELF ? f : owner;
     pmm_desc_level[f] = level;
     pmm_desc_prefix[f] = prefix;
+}
+
+uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix)
+{
+    uint32_t f = pmm_find_free();
+    if (f == PMM_NONE)
+        return PMM_NONE;
+    pmm_claim(f, st, owner, level, prefix);
     return f;
 }
 
