@@ -434,7 +434,7 @@ struct pool_snapshot {
     uint8_t level[POOL_FRAMES];
     uint64_t prefix[POOL_FRAMES];
     uint32_t nfree;
-    uint64_t frames[64][FRAME_WORDS];
+    uint64_t frames[512][FRAME_WORDS];
 };
 
 static struct pool_snapshot snap;
@@ -515,6 +515,52 @@ static void exhaustion_changes_nothing_and_recovers(void **state)
     for (unsigned i = 0; i < nva; i++)
         assert_int_equal(vm_map(r, vas[i], 0), MM_OK);
     assert_int_equal(pmm_free_count(), 0);
+}
+
+/* Random maps over a wide address range in two spaces until the pool runs
+ * out; every MM_NO_MEMORY leaves everything as it was. Then more attempts
+ * (some fit: fewer tables needed), unmap all, and map the same pages again. */
+static void map_until_no_memory(void **state)
+{
+    (void)state;
+    enum { N = 300, MAXV = 400 };
+    host_rand_init(3);
+    host_pool_reset(1, N);
+    uint32_t roots[2] = { new_root(), new_root() };
+    static uint64_t vas[MAXV];
+    static unsigned space[MAXV];
+    unsigned nva = 0, failures = 0;
+    for (unsigned attempt = 0; attempt < 2000 && failures < 60 && nva < MAXV; attempt++) {
+        unsigned sp = (unsigned)host_rand_below(2);
+        uint64_t va = make_va((unsigned)host_rand_below(256), (unsigned)host_rand_below(4),
+                              (unsigned)host_rand_below(4), (unsigned)host_rand_below(512));
+        if (vm_lookup(roots[sp], va).status == MM_OK)
+            continue;
+        take_snapshot(N);
+        mm_status st = vm_map(roots[sp], va, (uint32_t)host_rand_below(4));
+        if (st == MM_NO_MEMORY) {
+            assert_unchanged(N);
+            assert_not_mapped(roots[sp], va);
+            failures++;
+            continue;
+        }
+        assert_int_equal(st, MM_OK);
+        vas[nva] = va;
+        space[nva++] = sp;
+    }
+    assert_true(failures > 0);
+    uint32_t low = pmm_free_count();
+    for (unsigned i = 0; i < nva; i++)
+        assert_int_equal(vm_unmap(roots[space[i]], vas[i]), MM_OK);
+    assert_int_equal(pmm_free_count(), low + nva);
+    /* Only roots and tables stay: no user frame leaked. */
+    uint32_t users = 0;
+    for (uint32_t f = 1; f <= N; f++)
+        users += pmm_state(f) == FRAME_USER;
+    assert_int_equal(users, 0);
+    for (unsigned i = 0; i < nva; i++)
+        assert_int_equal(vm_map(roots[space[i]], vas[i], VM_WRITE), MM_OK);
+    assert_int_equal(pmm_free_count(), low);
 }
 
 /* ---- random operations against a reference model ----------------------- */
@@ -715,6 +761,7 @@ int main(void)
         cmocka_unit_test_setup(double_map_refused, setup_pool),
         cmocka_unit_test_setup(unmap_and_protect_of_unmapped_refused, setup_pool),
         cmocka_unit_test(exhaustion_changes_nothing_and_recovers),
+        cmocka_unit_test(map_until_no_memory),
         cmocka_unit_test(map_random_100k),
     };
     return cmocka_run_group_tests_name("paging", tests, NULL, NULL);
