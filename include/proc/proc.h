@@ -9,7 +9,8 @@
 
 #include <stdint.h>
 #include <stdbool.h>
-#include "../mm/vmspace.h"
+#include "../mm/pool.h"
+#include "../mm/pmm.h"
 
 #define PROC_MAX      64          /* slots, zombies included */
 #define PROC_NONE     (-1)        /* "no slot" (also: no parent) */
@@ -98,28 +99,24 @@ void proc_set_state(int32_t s, uint8_t st);
 */
 uint32_t proc_replace_space(int32_t s, uint32_t space);
 
-/* exit: the alive process s becomes a zombie with the given wait status, its
- * space is destroyed (vm_space_destroy) and its children, zombies included,
- * are handed to init (to nobody if s is init or init is not alive). Returns
- * the destroy's status. */
+/* exit: the alive process s becomes a zombie with the given wait status and
+ * no space, and its children, zombies included, are handed to init (to
+ * nobody if s is init or init is not alive). Returns the space it had: the
+ * caller destroys it (vm_space_destroy) once it runs on another CR3. */
 /*@ requires proc_valid: ProcValid;
-    requires vm_valid: PagingValid;
     requires slot_alive: ProcSlot(s) && ProcAlive(s);
-    assigns proc_state[s], proc_status[s], proc_space[s], proc_parent[0 .. PROC_MAX - 1],
-            pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
-            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, frame_pool[..][..];
+    assigns proc_state[s], proc_status[s], proc_space[s], proc_parent[0 .. PROC_MAX - 1];
     ensures proc_valid: ProcValid;
-    ensures vm_valid: PagingValid;
+    ensures exit_space: \result == \old(proc_space[s]) && PmmFrame(\result);
     ensures exit_zombie: proc_state[s] == PROC_ZOMBIE && proc_status[s] == status &&
             proc_space[s] == PMM_NONE;
     ensures exit_parent_kept: proc_parent[s] == \old(proc_parent[s]);
     ensures exit_orphans: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) == s ==>
-            proc_parent[c] == ProcHeir(s);
-    ensures exit_others: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) != s && c != s ==>
+            proc_parent[c] == \old(ProcHeir(s));
+    ensures exit_others: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) != s ==>
             proc_parent[c] == \old(proc_parent[c]);
 */
-mm_status proc_exit(int32_t s, int32_t status);
+uint32_t proc_exit(int32_t s, int32_t status);
 
 struct proc_reaped {
     int32_t pid;      /* > 0: the reaped child's pid; 0: children, none matching a zombie; -1: no such child */

@@ -18,6 +18,9 @@
 #define USER_STACK_MAX   (8ull << 20)                    /* mapped on first touch */
 #define USER_STACK_LOW   (USER_STACK_TOP - USER_STACK_MAX) /* the guard page is just below */
 #define USER_MMAP_TOP    0x00007f0000000000ull
+#define USER_SHADOW_BASE 0x00007ff000000000ull           /* hidden PROT_NONE pages (vmarea.c) */
+#define TASK_NONE_RANGES 8
+#define TASK_SHADOWS     64
 
 enum fd_kind { FD_NONE, FD_TTY, FD_TTY_ERR, FD_FILE, FD_PS };
 
@@ -41,6 +44,8 @@ struct task {
     uint64_t mmap_low;                 /* lowest mmap address handed out */
     struct fd fds[TASK_FDS];
     char name[TASK_NAME_MAX];
+    struct { uint64_t lo, hi; } none_ranges[TASK_NONE_RANGES];  /* PROT_NONE reservations */
+    uint64_t shadow_of[TASK_SHADOWS];  /* va hidden in shadow page i (0: slot free) */
 };
 
 extern struct task tasks[PROC_MAX];
@@ -94,6 +99,19 @@ int32_t exec_spawn_init(const char *path, const char *const *argv, int argc);
 /* execve for the current process (user pointers in the current space).
  * Returns only on failure, with -errno; on success the frame is replaced. */
 long exec_current(uint64_t upath, uint64_t uargv, uint64_t uenvp, struct trap_frame *tf);
+
+/* PROT_NONE without a "not user-accessible" mapping (every mapping made by
+ * paging is user-accessible): reserved ranges have no pages, and a page
+ * that had data is moved to a shadow page of the same space
+ * (USER_SHADOW_BASE + i * 4096) while it is PROT_NONE. */
+/* mmap(PROT_NONE): remember [lo, hi) as reserved; false if no slot is left. */
+bool vmarea_reserve(uint64_t lo, uint64_t hi);
+/* mprotect over the page-aligned [lo, hi): 0 or -errno (ENOMEM when a page
+ * is neither mapped, reserved nor hidden). */
+long vmarea_protect(uint64_t lo, uint64_t hi, uint32_t prot);
+/* munmap: forgets reservations and hidden pages in [lo, hi) (the caller
+ * unmaps the mapped pages). */
+void vmarea_release(uint64_t lo, uint64_t hi);
 
 /* The console line discipline (fd 0/1/2). */
 void tty_set_raw(bool raw);

@@ -175,6 +175,8 @@ static void exec_reset_task(int32_t s, const struct initrd_file *f, const struct
     t->fs_base = 0;
     t->brk_base = t->brk = info->top;
     t->mmap_low = USER_MMAP_TOP;
+    memset(t->none_ranges, 0, sizeof t->none_ranges);
+    memset(t->shadow_of, 0, sizeof t->shadow_of);
     const char *base = f->name;
     size_t len = f->name_len;
     for (size_t i = 0; i < f->name_len; i++)

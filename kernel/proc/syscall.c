@@ -289,12 +289,15 @@ static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags)
             return -EINVAL;
         va = addr;
         unmap_range(va, va + n);
+        vmarea_release(va, va + n);
     } else {
         if (t->mmap_low - n < page_up(t->brk_base) + BRK_MAX || n > t->mmap_low)
             return -ENOMEM;
         va = t->mmap_low - n;
     }
     if (prot != 0 && !map_range(va, va + n, prot_flags(prot)))
+        return -ENOMEM;
+    if (prot == 0 && !vmarea_reserve(va, va + n))
         return -ENOMEM;
     if (!(flags & 0x10))
         t->mmap_low = va;
@@ -306,6 +309,7 @@ static long sys_munmap(uint64_t addr, uint64_t len)
     if (addr % PAGE_SIZE || len == 0 || !uaccess_range_ok(addr, page_up(len)))
         return -EINVAL;
     unmap_range(addr, addr + page_up(len));
+    vmarea_release(addr, addr + page_up(len));
     return 0;
 }
 
@@ -316,16 +320,7 @@ static long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
     uint64_t n = page_up(len);
     if (!uaccess_range_ok(addr, n))
         return -ENOMEM;
-    for (uint64_t va = addr; va < addr + n; va += PAGE_SIZE)
-        if (vm_lookup(space(), va).status != MM_OK)
-            return -ENOMEM;
-    for (uint64_t va = addr; va < addr + n; va += PAGE_SIZE) {
-        if (prot == 0)
-            vm_unmap(space(), va);          /* PROT_NONE: the pages go (documented) */
-        else
-            vm_protect(space(), va, prot_flags(prot));
-    }
-    return 0;
+    return vmarea_protect(addr, addr + n, (uint32_t)prot);
 }
 
 static long sys_brk(uint64_t addr)

@@ -192,7 +192,7 @@ void task_exit(int32_t status)
     int32_t s = current;
     task_enter_kernel_space();
     int32_t parent = proc_parent[s];
-    if (proc_exit(s, status) != MM_OK)
+    if (vm_space_destroy(proc_exit(s, status)) != MM_OK)
         panic("task_exit: space of slot %d not destroyed", s);
     if (s == PROC_INIT)
         task_shutdown(status);
@@ -223,7 +223,7 @@ void task_shutdown(int32_t init_status)
     for (int32_t s = 0; s < PROC_MAX; s++)
         if (proc_state[s] == PROC_RUNNABLE || proc_state[s] == PROC_RUNNING ||
             proc_state[s] == PROC_BLOCKED)
-            if (proc_exit(s, SIGKILL) != MM_OK)
+            if (vm_space_destroy(proc_exit(s, SIGKILL)) != MM_OK)
                 panic("task_shutdown: space of slot %d not destroyed", s);
     for (int32_t s = 0; s < PROC_MAX; s++)
         if (proc_state[s] == PROC_ZOMBIE && proc_parent[s] == PROC_NONE)

@@ -1,0 +1,128 @@
+/* PROT_NONE for anonymous memory (see include/proc/task.h): reservations
+ * without pages, and pages with data hidden in per-process shadow pages.
+ * Bytes move only through vm_lookup frames of the process's own space. */
+#include "proc/task.h"
+#include "mm/paging.h"
+#include "mm/pool.h"
+#include "lib/string.h"
+
+#define ENOMEM 12
+
+static struct task *vm_me(void) { return &tasks[task_current()]; }
+static uint32_t vm_root(void) { return proc_space[task_current()]; }
+
+static bool vmarea_mapped(uint64_t va)
+{
+    return vm_lookup(vm_root(), va).status == MM_OK;
+}
+
+static bool vmarea_reserved(uint64_t va)
+{
+    struct task *t = vm_me();
+    for (int i = 0; i < TASK_NONE_RANGES; i++)
+        if (t->none_ranges[i].lo <= va && va < t->none_ranges[i].hi)
+            return true;
+    return false;
+}
+
+/* The shadow slot hiding va, or -1. */
+static int vmarea_shadow_slot(uint64_t va)
+{
+    struct task *t = vm_me();
+    for (int i = 0; i < TASK_SHADOWS; i++)
+        if (t->shadow_of[i] == va && va != 0)
+            return i;
+    return -1;
+}
+
+static uint64_t vmarea_shadow_va(int i)
+{
+    return USER_SHADOW_BASE + (uint64_t)i * PAGE_SIZE;
+}
+
+/* Copies the page at src_va to the page at dst_va (both mapped). */
+static void vmarea_copy_page(uint64_t dst_va, uint64_t src_va)
+{
+    uint32_t d = vm_lookup(vm_root(), dst_va).frame, s = vm_lookup(vm_root(), src_va).frame;
+    memcpy(frame_pool[d], frame_pool[s], PAGE_SIZE);
+}
+
+bool vmarea_reserve(uint64_t lo, uint64_t hi)
+{
+    struct task *t = vm_me();
+    for (int i = 0; i < TASK_NONE_RANGES; i++)
+        if (t->none_ranges[i].lo == t->none_ranges[i].hi) {
+            t->none_ranges[i].lo = lo;
+            t->none_ranges[i].hi = hi;
+            return true;
+        }
+    return false;
+}
+
+/* Hides the mapped page va in a shadow page; false if no slot or frame. */
+static bool vmarea_hide(uint64_t va)
+{
+    int i;
+    for (i = 0; i < TASK_SHADOWS && vm_me()->shadow_of[i] != 0; i++)
+        ;
+    if (i == TASK_SHADOWS || vm_map(vm_root(), vmarea_shadow_va(i), 0) != MM_OK)
+        return false;
+    vmarea_copy_page(vmarea_shadow_va(i), va);
+    vm_unmap(vm_root(), va);
+    vm_me()->shadow_of[i] = va;
+    return true;
+}
+
+/* Brings hidden page va (slot i) back with flags; false if no frame. */
+static bool vmarea_unhide(uint64_t va, int i, uint32_t flags)
+{
+    if (vm_map(vm_root(), va, flags) != MM_OK)
+        return false;
+    vmarea_copy_page(va, vmarea_shadow_va(i));
+    vm_unmap(vm_root(), vmarea_shadow_va(i));
+    vm_me()->shadow_of[i] = 0;
+    return true;
+}
+
+long vmarea_protect(uint64_t lo, uint64_t hi, uint32_t prot)
+{
+    for (uint64_t va = lo; va < hi; va += PAGE_SIZE)
+        if (!vmarea_mapped(va) && !vmarea_reserved(va) && vmarea_shadow_slot(va) < 0)
+            return -ENOMEM;
+    uint32_t flags = ((prot & 2) ? VM_WRITE : 0) | ((prot & 4) ? VM_EXEC : 0);
+    for (uint64_t va = lo; va < hi; va += PAGE_SIZE) {
+        int slot = vmarea_shadow_slot(va);
+        bool ok = true;
+        if (vmarea_mapped(va))
+            ok = prot == 0 ? vmarea_hide(va) : vm_protect(vm_root(), va, flags) == MM_OK;
+        else if (slot >= 0)
+            ok = prot == 0 || vmarea_unhide(va, slot, flags);
+        else if (prot != 0)
+            ok = vm_map(vm_root(), va, flags) == MM_OK;   /* commit a reserved page */
+        if (!ok)
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+void vmarea_release(uint64_t lo, uint64_t hi)
+{
+    struct task *t = vm_me();
+    for (int i = 0; i < TASK_SHADOWS; i++)
+        if (t->shadow_of[i] >= lo && t->shadow_of[i] < hi && t->shadow_of[i] != 0) {
+            vm_unmap(vm_root(), vmarea_shadow_va(i));
+            t->shadow_of[i] = 0;
+        }
+    for (int i = 0; i < TASK_NONE_RANGES; i++) {
+        uint64_t *rlo = &t->none_ranges[i].lo, *rhi = &t->none_ranges[i].hi;
+        if (*rlo >= *rhi)
+            continue;
+        if (lo <= *rlo && *rhi <= hi)
+            *rlo = *rhi = 0;                 /* wholly released */
+        else if (lo <= *rlo && hi > *rlo)
+            *rlo = hi;                       /* front cut */
+        else if (lo < *rhi && hi >= *rhi)
+            *rhi = lo;                       /* back cut */
+        /* a hole in the middle keeps the whole reservation (documented) */
+    }
+}
