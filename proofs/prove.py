@@ -18,6 +18,7 @@ contract or without an assigns clause, any `admit` or `check` clause, any
 axiom not named in docs/trusted-base.md, and any Frama-C error or abort.
 """
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -357,31 +358,25 @@ def missing_assigns(output):
             for n in dict.fromkeys(names)]
 
 
-# Drops proofs/session/<module> if it was filled with other prover settings
-# (timeout, provers, extra flags): a cached "unknown" (z3 timeout) must not
-# outlive a larger timeout. Returns True if it dropped something. The caller
-# may rely on the session being tagged with the current settings afterwards.
-def reset_stale_session(module, cmd):
-    session = os.path.join(SESSION_DIR, module)
-    tag = os.path.join(session, "isola-settings.json")
+# The WP cache directory for this module and these prover settings:
+# proofs/session/<module>/cache-<hash of the command without log paths and
+# -wp-par>. A cached "unknown" (z3 timeout) must not outlive a larger timeout,
+# and two people proving with different settings must not keep wiping each
+# other's cache, so each set of settings has its own directory (with the
+# settings beside it, in settings.json). The caller may rely on the
+# directory existing.
+def cache_dir_for(module, cmd):
     kept = [a for a in cmd if not a.startswith(("a:", RESULTS_DIR))]
     if "-wp-par" in kept:
         i = kept.index("-wp-par")
         del kept[i:i + 2]
-    settings = {"settings_version": 1, "command": kept}
-    dropped = False
-    try:
-        with open(tag) as f:
-            old = json.load(f)
-    except (OSError, ValueError):
-        old = None
-    if old != settings and os.path.isdir(session):
-        shutil.rmtree(session)
-        dropped = old is not None
-    os.makedirs(session, exist_ok=True)
-    with open(tag, "w") as f:
-        json.dump(settings, f)
-    return dropped
+    settings = json.dumps({"settings_version": 2, "command": kept}, sort_keys=True)
+    digest = hashlib.sha1(settings.encode()).hexdigest()[:12]
+    path = os.path.join(SESSION_DIR, module, "cache-" + digest)
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "settings.json"), "w") as f:
+        f.write(settings + "\n")
+    return path
 
 
 def read(path):
@@ -432,9 +427,8 @@ def prove_module(src, module, timeout, par, max_seconds):
         result["problems"].append("source file %s is missing" % src)
         return result
     cmd = frama_c_command(src, module, timeout, par, logdir)
+    cmd += ["-wp-cache-dir", cache_dir_for(module, cmd)]
     result["command"] = cmd
-    if reset_stale_session(module, cmd):
-        print("  %s: prover settings changed, session cache dropped" % module)
     start = time.monotonic()
     print("  %s: proving %s (WP log: %s)" % (
         module, src, os.path.join(logdir, module + ".wp.log")), flush=True)
