@@ -112,7 +112,7 @@ uint32_t proc_replace_space(int32_t s, uint32_t space);
             proc_space[s] == PMM_NONE;
     ensures exit_parent_kept: proc_parent[s] == \old(proc_parent[s]);
     ensures exit_orphans: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) == s ==>
-            proc_parent[c] == \old(ProcHeir(s));
+            proc_parent[c] == ProcAdopter(c, \old(ProcHeir(s)));
     ensures exit_others: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) != s ==>
             proc_parent[c] == \old(proc_parent[c]);
 */

@@ -112,10 +112,12 @@ uint32_t proc_replace_space(int32_t s, uint32_t space)
     return old;
 }
 
-/* Hands every child of s (zombies included) to heir. */
+/* Hands every child of s (zombies included) to heir; heir itself, should
+ * it be one of them, to nobody. */
 /*@ requires ProcSlot(s);
     assigns proc_parent[0 .. PROC_MAX - 1];
-    ensures orphans: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) == s ==> proc_parent[c] == heir;
+    ensures orphans: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) == s ==>
+            proc_parent[c] == ProcAdopter(c, heir);
     ensures others: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) != s ==>
             proc_parent[c] == \old(proc_parent[c]);
 */
@@ -123,7 +125,7 @@ static void proc_reparent(int32_t s, int32_t heir)
 {
     /*@ loop invariant 0 <= c <= PROC_MAX;
         loop invariant \forall integer t; 0 <= t < c && \at(proc_parent[t], LoopEntry) == s ==>
-                       proc_parent[t] == heir;
+                       proc_parent[t] == ProcAdopter(t, heir);
         loop invariant \forall integer t; 0 <= t < c && \at(proc_parent[t], LoopEntry) != s ==>
                        proc_parent[t] == \at(proc_parent[t], LoopEntry);
         loop invariant \forall integer t; c <= t < PROC_MAX ==> proc_parent[t] == \at(proc_parent[t], LoopEntry);
@@ -132,7 +134,7 @@ static void proc_reparent(int32_t s, int32_t heir)
     */
     for (int32_t c = 0; c < PROC_MAX; c++)
         if (proc_parent[c] == s)
-            proc_parent[c] = heir;
+            proc_parent[c] = c == heir ? PROC_NONE : heir;
 }
 
 uint32_t proc_exit(int32_t s, int32_t status)
