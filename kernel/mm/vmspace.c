@@ -1,7 +1,8 @@
 /* Address spaces over the frame pool: the kernel template, create, clone
  * (fork's copy of the user half, table by table, with fresh user frames) and
- * destroy (a scan of the descriptors for the frames a space owns). Proven
- * with WP against include/mm/vmspace.h. */
+ * destroy (a scan of the descriptors for the frames a space owns, so O(pool)
+ * but with no walk to prove). Proven with WP against include/mm/vmspace.h;
+ * clone is specified level by level by lookup correspondence. */
 #include "mm/vmspace.h"
 
 #define VM_KERNEL_FIRST 256u   /* first kernel-half PML4 slot */
@@ -9,6 +10,9 @@
 uint32_t vm_kernel_template = PMM_NONE;
 
 /* r names an address space (a root PML4 that owns itself). */
+/*@ assigns \nothing;
+    ensures is_space: \result <==> SpaceRoot(r);
+*/
 static bool vm_is_space(uint32_t r)
 {
     return r < POOL_FRAMES && pmm_state(r) == FRAME_TABLE &&
@@ -16,6 +20,10 @@ static bool vm_is_space(uint32_t r)
 }
 
 /* Frame f is a table or user frame owned by space r: destroy frees it. */
+/*@ requires PmmFrame(f);
+    assigns \nothing;
+    ensures owned_by: \result <==> Owned(f, r);
+*/
 static bool vm_owned_by(uint32_t f, uint32_t r)
 {
     enum frame_state st = pmm_state(f);
@@ -24,9 +32,15 @@ static bool vm_owned_by(uint32_t f, uint32_t r)
 
 uint32_t vm_template_init(void)
 {
-    uint32_t t = pmm_alloc(FRAME_KERNEL, PMM_SELF, PMM_LEVEL_ROOT, 0);
+    uint32_t t = pmm_find_free();
     if (t == PMM_NONE)
         return PMM_NONE;
+    pmm_claim(t, FRAME_KERNEL, PMM_SELF, PMM_LEVEL_ROOT, 0);
+    /*@ loop invariant VM_KERNEL_FIRST <= i <= FRAME_WORDS;
+        loop invariant \forall integer j; VM_KERNEL_FIRST <= j < i ==> frame_pool[t][j] == boot_pml4[j];
+        loop assigns i, frame_pool[t][VM_KERNEL_FIRST .. FRAME_WORDS - 1];
+        loop variant FRAME_WORDS - i;
+    */
     for (uint32_t i = VM_KERNEL_FIRST; i < FRAME_WORDS; i++)
         frame_pool[t][i] = boot_pml4[i];
     vm_kernel_template = t;
@@ -34,18 +48,33 @@ uint32_t vm_template_init(void)
 }
 
 /* Entries 256..511 of root become the template's; nothing else changes. */
+/*@ requires paging_valid: PagingValid && VmTemplateOk && OwnersLive;
+    requires others_share: \forall integer r; SpaceRoot(r) && r != root ==> KernelHalfShared(r);
+    requires SpaceRoot(root);
+    assigns frame_pool[root][VM_KERNEL_FIRST .. FRAME_WORDS - 1];
+    ensures vm_valid: VmValid;
+    ensures kernel_half_shared: KernelHalfShared(root);
+*/
 static void vm_copy_kernel_half(uint32_t root)
 {
     uint32_t t = vm_kernel_template;
+    /*@ loop invariant VM_KERNEL_FIRST <= i <= FRAME_WORDS;
+        loop invariant \forall integer j; VM_KERNEL_FIRST <= j < i ==> frame_pool[root][j] == frame_pool[t][j];
+        loop assigns i, frame_pool[root][VM_KERNEL_FIRST .. FRAME_WORDS - 1];
+        loop variant FRAME_WORDS - i;
+    */
     for (uint32_t i = VM_KERNEL_FIRST; i < FRAME_WORDS; i++)
         frame_pool[root][i] = frame_pool[t][i];
 }
 
 uint32_t vm_space_create(void)
 {
-    uint32_t r = pt_root_create();
+    uint32_t r = pmm_find_free();
     if (r == PMM_NONE)
         return PMM_NONE;
+    pmm_claim(r, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0);
+    //@ assert root_space: SpaceRoot(r) && TableOk(r);
+    //@ assert tables_ok: TablesOk;
     vm_copy_kernel_half(r);
     return r;
 }
@@ -54,6 +83,20 @@ mm_status vm_space_destroy(uint32_t root)
 {
     if (!vm_is_space(root))
         return MM_BAD_ARGUMENT;
+    /*@ loop invariant 0 <= f <= POOL_FRAMES;
+        loop invariant PmmValid;
+        loop invariant \forall integer g; PmmFrame(g) ==>
+          pmm_desc_owner[g] == \at(pmm_desc_owner[g], Pre) &&
+          pmm_desc_level[g] == \at(pmm_desc_level[g], Pre) &&
+          pmm_desc_prefix[g] == \at(pmm_desc_prefix[g], Pre);
+        loop invariant done: \forall integer g; 0 <= g < f && g != root ==>
+          (Owned{Pre}(g, root) ==> pmm_desc_state[g] == FRAME_FREE) &&
+          (!Owned{Pre}(g, root) ==> pmm_desc_state[g] == \at(pmm_desc_state[g], Pre));
+        loop invariant todo: \forall integer g; PmmFrame(g) && (f <= g || g == root) ==>
+          pmm_desc_state[g] == \at(pmm_desc_state[g], Pre);
+        loop assigns f, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree;
+        loop variant POOL_FRAMES - f;
+    */
     for (uint32_t f = 0; f < POOL_FRAMES; f++)
         if (f != root && vm_owned_by(f, root))
             pmm_free(f);
@@ -64,6 +107,10 @@ mm_status vm_space_destroy(uint32_t root)
 /* ---- clone, one helper per level */
 
 /* The pool frame slot i of table t leads to, PMM_NONE when not present. */
+/*@ requires PmmFrame(t) && 0 <= i < FRAME_WORDS;
+    assigns \nothing;
+    ensures next: \result == PteTarget(frame_pool[t][i]);
+*/
 static uint32_t vm_next(uint32_t t, uint32_t i)
 {
     uint64_t e = frame_pool[t][i];
@@ -72,45 +119,134 @@ static uint32_t vm_next(uint32_t t, uint32_t i)
     return pte_frame(e);
 }
 
-/* A fresh zeroed table of space s at level lvl, linked into slot i of
- * table t (of s, one level up); PMM_NONE, nothing changed, if none is free. */
+/* A fresh zeroed table of space s at level lvl, linked into the empty slot i
+ * of table t (of s, one level up); PMM_NONE, nothing changed, if none is free. */
+/*@ requires vm_valid: VmValid;
+    requires args: SpaceRoot(s) && 1 <= lvl <= 3 && TableOf(t, s, lvl + 1) &&
+                   0 <= i < SlotLimit(lvl + 1) && frame_pool[t][i] == 0;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures vm_valid: VmValid;
+    ensures kept: KeptExcept{Pre, Post}(t) && SlotsKeptExcept{Pre, Post}(t, i);
+    ensures taken: TakenBy{Pre, Post}(s);
+    behavior ok:
+      assumes pmm_nfree > 0;
+      ensures new_table: PmmFrame(\result) && \at(pmm_desc_state[\result], Pre) == FRAME_FREE &&
+                         TableOf(\result, s, lvl) && pmm_desc_prefix[\result] == t * 512 + i &&
+                         FrameZero(\result) && frame_pool[t][i] == TableEntry(\result);
+    behavior no_memory:
+      assumes pmm_nfree == 0;
+      ensures none: \result == PMM_NONE;
+    complete behaviors;
+    disjoint behaviors;
+*/
 static uint32_t vm_table_new(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl)
 {
-    uint32_t c = pmm_alloc(FRAME_TABLE, s, lvl, (uint64_t)t * 512 + i);
+    uint32_t c = pmm_find_free();
     if (c == PMM_NONE)
         return PMM_NONE;
+    pmm_claim(c, FRAME_TABLE, s, lvl, (uint64_t)t * 512 + i);
+    //@ assert claimed: TableOf(c, s, lvl) && TableOk(c) && TablesOk;
     frame_pool[t][i] = pte_make_table(c);
+    //@ assert slot_new: SlotOk(t, i);
+    //@ assert table_t: TableOk(t);
     return c;
 }
 
 /* The VM_* flags of leaf entry e. */
+/*@ assigns \nothing;
+    ensures leaf_flags: \result == PteFlags(e) && VmFlags(\result);
+*/
 static uint32_t vm_leaf_flags(uint64_t e)
 {
     return (pte_writable(e) ? VM_WRITE : 0) + (pte_nx(e) ? 0 : VM_EXEC);
 }
 
 /* Frame dst gets the words of frame src. */
+/*@ requires PmmFrame(dst) && PmmFrame(src) && dst != src;
+    assigns frame_pool[dst][0 .. FRAME_WORDS - 1];
+    ensures copied: FrameEq(dst, src);
+*/
 static void vm_copy_frame(uint32_t dst, uint32_t src)
 {
+    /*@ loop invariant 0 <= w <= FRAME_WORDS;
+        loop invariant \forall integer j; 0 <= j < w ==> frame_pool[dst][j] == frame_pool[src][j];
+        loop assigns w, frame_pool[dst][0 .. FRAME_WORDS - 1];
+        loop variant FRAME_WORDS - w;
+    */
     for (uint32_t w = 0; w < FRAME_WORDS; w++)
         frame_pool[dst][w] = frame_pool[src][w];
 }
 
 /* Slot i of child page table c1 (of space s) maps a fresh copy of the user
  * frame that leaf entry e maps, with e's flags. MM_NO_MEMORY if none free. */
+/*@ requires vm_valid: VmValid;
+    requires args: SpaceRoot(s) && TableOf(c1, s, 1) && 0 <= i < FRAME_WORDS && frame_pool[c1][i] == 0;
+    requires leaf: PmmFrame(PteFrame(e)) && pmm_desc_state[PteFrame(e)] == FRAME_USER &&
+                   VmFlags(PteFlags(e)) && e == LeafEntry(PteFrame(e), PteFlags(e));
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures vm_valid: VmValid;
+    ensures kept: KeptExcept{Pre, Post}(c1) && SlotsKeptExcept{Pre, Post}(c1, i);
+    ensures taken: TakenBy{Pre, Post}(s);
+    behavior ok:
+      assumes pmm_nfree > 0;
+      ensures copied: \result == MM_OK && PtePresent(frame_pool[c1][i]) &&
+                      PteFlags(frame_pool[c1][i]) == PteFlags(e) &&
+                      FrameEq(PteFrame(frame_pool[c1][i]), PteFrame(e));
+    behavior no_memory:
+      assumes pmm_nfree == 0;
+      ensures none: \result == MM_NO_MEMORY;
+    complete behaviors;
+    disjoint behaviors;
+*/
 static mm_status vm_clone_leaf(uint32_t s, uint32_t c1, uint32_t i, uint64_t e)
 {
-    uint32_t u = pmm_alloc(FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i);
+    uint32_t u = pmm_find_free();
     if (u == PMM_NONE)
         return MM_NO_MEMORY;
+    pmm_claim(u, FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i);
     vm_copy_frame(u, pte_frame(e));
+    //@ assert copied_valid: TablesOk;
     frame_pool[c1][i] = pte_make(u, vm_leaf_flags(e));
+    //@ assert slot_new: SlotOk(c1, i);
+    //@ assert table_t: TableOk(c1);
     return MM_OK;
 }
 
-/* Page table c1 of space s maps copies of what parent page table p1 maps. */
-static mm_status vm_clone_pt(uint32_t s, uint32_t p1, uint32_t c1)
+/* Page table c1 of space s maps copies of what parent page table p1 of
+ * space p maps. */
+/*@ requires vm_valid: VmValid;
+    requires spaces: SpaceRoot(p) && SpaceRoot(s) && p != s;
+    requires tables: TableOf(p1, p, 1) && TableOf(c1, s, 1) && FrameZero(c1);
+    requires aligned: Aligned1(p, p1, s, c1);
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures vm_valid: VmValid;
+    ensures kept: KeptExcept{Pre, Post}(c1) && SlotsKeptExcept{Pre, Post}(c1, FRAME_WORDS);
+    ensures taken: TakenBy{Pre, Post}(s);
+    ensures pt_equal: \result == MM_OK ==> CorrBelow1(p, p1, s, FRAME_WORDS);
+*/
+static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
 {
+    (void)p;   /* the parent space: named by the contract only */
+    /*@ loop invariant 0 <= i <= FRAME_WORDS;
+        loop invariant vm_valid: VmValid;
+        loop invariant spaces: SpaceRoot(p) && SpaceRoot(s) && TableOf(p1, p, 1) && TableOf(c1, s, 1);
+        loop invariant kept: KeptExcept{Pre, Here}(c1) && SlotsKeptExcept{Pre, Here}(c1, FRAME_WORDS);
+        loop invariant taken: TakenBy{Pre, Here}(s);
+        loop invariant rest_empty: \forall integer j; i <= j < FRAME_WORDS ==> frame_pool[c1][j] == 0;
+        loop invariant walks: WalksSame1{Pre, Here}(p) && WalksSame1{Pre, Here}(s);
+        loop invariant aligned: Aligned1(p, p1, s, c1);
+        loop invariant done: CorrBelow1(p, p1, s, i);
+        loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+                     pmm_nfree, frame_pool[..][..];
+        loop variant FRAME_WORDS - i;
+    */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
         uint64_t e = frame_pool[p1][i];
         if (pte_present(e) && vm_clone_leaf(s, c1, i, e) != MM_OK)
@@ -120,42 +256,126 @@ static mm_status vm_clone_pt(uint32_t s, uint32_t p1, uint32_t c1)
 }
 
 /* Page directory c2 of space s gets copies of parent directory p2's tables. */
-static mm_status vm_clone_pd(uint32_t s, uint32_t p2, uint32_t c2)
+/*@ requires vm_valid: VmValid;
+    requires spaces: SpaceRoot(p) && SpaceRoot(s) && p != s;
+    requires tables: TableOf(p2, p, 2) && TableOf(c2, s, 2) && FrameZero(c2);
+    requires aligned: Aligned2(p, p2, s, c2);
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures vm_valid: VmValid;
+    ensures kept: KeptExcept{Pre, Post}(c2) && SlotsKeptExcept{Pre, Post}(c2, FRAME_WORDS);
+    ensures taken: TakenBy{Pre, Post}(s);
+    ensures pd_equal: \result == MM_OK ==> CorrBelow2(p, p2, s, FRAME_WORDS);
+*/
+static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
 {
+    /*@ loop invariant 0 <= i <= FRAME_WORDS;
+        loop invariant vm_valid: VmValid;
+        loop invariant spaces: SpaceRoot(p) && SpaceRoot(s) && TableOf(p2, p, 2) && TableOf(c2, s, 2);
+        loop invariant kept: KeptExcept{Pre, Here}(c2) && SlotsKeptExcept{Pre, Here}(c2, FRAME_WORDS);
+        loop invariant taken: TakenBy{Pre, Here}(s);
+        loop invariant rest_empty: \forall integer j; i <= j < FRAME_WORDS ==> frame_pool[c2][j] == 0;
+        loop invariant walks: WalksSame2{Pre, Here}(p) && WalksSame2{Pre, Here}(s);
+        loop invariant aligned: Aligned2(p, p2, s, c2);
+        loop invariant done: CorrBelow2(p, p2, s, i);
+        loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+                     pmm_nfree, frame_pool[..][..];
+        loop variant FRAME_WORDS - i;
+    */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
         uint32_t p1 = vm_next(p2, i);
         if (p1 == PMM_NONE)
             continue;
         uint32_t c1 = vm_table_new(s, c2, i, 1);
-        if (c1 == PMM_NONE || vm_clone_pt(s, p1, c1) != MM_OK)
+        if (c1 == PMM_NONE)
+            return MM_NO_MEMORY;
+        if (vm_clone_pt(p, s, p1, c1) != MM_OK)
             return MM_NO_MEMORY;
     }
     return MM_OK;
 }
 
 /* PDPT c3 of space s gets copies of parent PDPT p3's directories. */
-static mm_status vm_clone_pdpt(uint32_t s, uint32_t p3, uint32_t c3)
+/*@ requires vm_valid: VmValid;
+    requires spaces: SpaceRoot(p) && SpaceRoot(s) && p != s;
+    requires tables: TableOf(p3, p, 3) && TableOf(c3, s, 3) && FrameZero(c3);
+    requires aligned: Aligned3(p, p3, s, c3);
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures vm_valid: VmValid;
+    ensures kept: KeptExcept{Pre, Post}(c3) && SlotsKeptExcept{Pre, Post}(c3, FRAME_WORDS);
+    ensures taken: TakenBy{Pre, Post}(s);
+    ensures pdpt_equal: \result == MM_OK ==> CorrBelow3(p, p3, s, FRAME_WORDS);
+*/
+static mm_status vm_clone_pdpt(uint32_t p, uint32_t s, uint32_t p3, uint32_t c3)
 {
+    /*@ loop invariant 0 <= i <= FRAME_WORDS;
+        loop invariant vm_valid: VmValid;
+        loop invariant spaces: SpaceRoot(p) && SpaceRoot(s) && TableOf(p3, p, 3) && TableOf(c3, s, 3);
+        loop invariant kept: KeptExcept{Pre, Here}(c3) && SlotsKeptExcept{Pre, Here}(c3, FRAME_WORDS);
+        loop invariant taken: TakenBy{Pre, Here}(s);
+        loop invariant rest_empty: \forall integer j; i <= j < FRAME_WORDS ==> frame_pool[c3][j] == 0;
+        loop invariant walks: WalksSame3{Pre, Here}(p) && WalksSame3{Pre, Here}(s);
+        loop invariant aligned: Aligned3(p, p3, s, c3);
+        loop invariant done: CorrBelow3(p, p3, s, i);
+        loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+                     pmm_nfree, frame_pool[..][..];
+        loop variant FRAME_WORDS - i;
+    */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
         uint32_t p2 = vm_next(p3, i);
         if (p2 == PMM_NONE)
             continue;
         uint32_t c2 = vm_table_new(s, c3, i, 2);
-        if (c2 == PMM_NONE || vm_clone_pd(s, p2, c2) != MM_OK)
+        if (c2 == PMM_NONE)
+            return MM_NO_MEMORY;
+        if (vm_clone_pd(p, s, p2, c2) != MM_OK)
             return MM_NO_MEMORY;
     }
     return MM_OK;
 }
 
 /* The user half of child root s gets copies of parent root p's PDPTs. */
+/*@ requires vm_valid: VmValid;
+    requires spaces: SpaceRoot(p) && SpaceRoot(s) && p != s && UserHalfEmpty(s);
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures vm_valid: VmValid;
+    ensures kept: KeptExcept{Pre, Post}(s) && SlotsKeptExcept{Pre, Post}(s, FRAME_WORDS);
+    ensures kernel_half: \forall integer j; VM_KERNEL_FIRST <= j < FRAME_WORDS ==>
+                           frame_pool[s][j] == \old(frame_pool[s][j]);
+    ensures taken: TakenBy{Pre, Post}(s);
+    ensures user_equal: \result == MM_OK ==> CorrBelow4(p, s, VM_KERNEL_FIRST);
+*/
 static mm_status vm_clone_user_half(uint32_t p, uint32_t s)
 {
+    /*@ loop invariant 0 <= i <= VM_KERNEL_FIRST;
+        loop invariant vm_valid: VmValid;
+        loop invariant spaces: SpaceRoot(p) && SpaceRoot(s);
+        loop invariant kept: KeptExcept{Pre, Here}(s) && SlotsKeptExcept{Pre, Here}(s, FRAME_WORDS);
+        loop invariant kernel_half: \forall integer j; VM_KERNEL_FIRST <= j < FRAME_WORDS ==>
+                                      frame_pool[s][j] == \at(frame_pool[s][j], Pre);
+        loop invariant taken: TakenBy{Pre, Here}(s);
+        loop invariant rest_empty: \forall integer j; i <= j < VM_KERNEL_FIRST ==> frame_pool[s][j] == 0;
+        loop invariant done: CorrBelow4(p, s, i);
+        loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+                     pmm_nfree, frame_pool[..][..];
+        loop variant VM_KERNEL_FIRST - i;
+    */
     for (uint32_t i = 0; i < VM_KERNEL_FIRST; i++) {
         uint32_t p3 = vm_next(p, i);
         if (p3 == PMM_NONE)
             continue;
         uint32_t c3 = vm_table_new(s, s, i, 3);
-        if (c3 == PMM_NONE || vm_clone_pdpt(s, p3, c3) != MM_OK)
+        if (c3 == PMM_NONE)
+            return MM_NO_MEMORY;
+        if (vm_clone_pdpt(p, s, p3, c3) != MM_OK)
             return MM_NO_MEMORY;
     }
     return MM_OK;
@@ -170,6 +390,15 @@ uint32_t vm_space_clone(uint32_t parent)
         return PMM_NONE;
     if (vm_clone_user_half(parent, child) != MM_OK) {
         vm_space_destroy(child);   /* rollback: frees every frame child owns */
+        /*@ ghost
+          int g = 0;
+          /@ loop invariant 0 <= g <= POOL_FRAMES;
+             loop invariant PmmFreeCount{Pre}(g) == PmmFreeCount{Here}(g);
+             loop assigns g;
+             loop variant POOL_FRAMES - g;
+          @/
+          while (g < POOL_FRAMES) g++;
+        */
         return PMM_NONE;
     }
     return child;
