@@ -387,6 +387,21 @@ def read(path):
         return ""
 
 
+# The prover timeout the command really uses: the last -wp-timeout given
+# (proofs/wp-flags may override the driver's), in seconds.
+def effective_timeout(cmd, default):
+    value = default
+    for i, a in enumerate(cmd):
+        if a == "-wp-timeout" and i + 1 < len(cmd):
+            value = cmd[i + 1]
+        elif a.startswith("-wp-timeout="):
+            value = a.split("=", 1)[1]
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
 # Runs cmd in its own process group with all output captured; returns
 # (exit status, output), or (None, output so far) after killing the whole
 # group (Frama-C, why3server, provers) once max_seconds have passed.
@@ -429,6 +444,7 @@ def prove_module(src, module, timeout, par, max_seconds):
     cmd = frama_c_command(src, module, timeout, par, logdir)
     cmd += ["-wp-cache-dir", cache_dir_for(module, cmd)]
     result["command"] = cmd
+    result["timeout"] = effective_timeout(cmd, timeout)
     start = time.monotonic()
     print("  %s: proving %s (WP log: %s)" % (
         module, src, os.path.join(logdir, module + ".wp.log")), flush=True)
