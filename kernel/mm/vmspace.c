@@ -30,20 +30,38 @@ static bool vm_owned_by(uint32_t f, uint32_t r)
     return (st == FRAME_TABLE || st == FRAME_USER) && pmm_owner(f) == r;
 }
 
-uint32_t vm_template_init(void)
+/* Free frame t becomes the kernel template: kernel state, owning itself,
+ * user half zero, kernel half copied from boot_pml4; recorded. */
+/*@ requires paging_valid: PagingValid;
+    requires boot_pool: \forall integer f; PmmFrame(f) ==> !PmmAllocated(f);
+    requires PmmFrame(t) && pmm_desc_state[t] == FRAME_FREE;
+    assigns pmm_desc_state[t], pmm_desc_owner[t], pmm_desc_level[t], pmm_desc_prefix[t],
+            pmm_nfree, frame_pool[t][0 .. FRAME_WORDS - 1], vm_kernel_template;
+    ensures template_valid: VmValid && vm_kernel_template == t;
+    ensures template_self: pmm_desc_owner[t] == t;
+    ensures template_user_empty: UserHalfEmpty(t);
+    ensures template_kernel_half: \forall integer i; 256 <= i < 512 ==> frame_pool[t][i] == boot_pml4[i];
+    ensures template_count: pmm_nfree == \old(pmm_nfree) - 1;
+*/
+static void vm_template_fill(uint32_t t)
 {
-    uint32_t t = pmm_find_free();
-    if (t == PMM_NONE)
-        return PMM_NONE;
     pmm_claim(t, FRAME_KERNEL, PMM_SELF, PMM_LEVEL_ROOT, 0);
     /*@ loop invariant VM_KERNEL_FIRST <= i <= FRAME_WORDS;
         loop invariant \forall integer j; VM_KERNEL_FIRST <= j < i ==> frame_pool[t][j] == boot_pml4[j];
+        loop invariant \forall integer j; 0 <= j < VM_KERNEL_FIRST ==> frame_pool[t][j] == 0;
         loop assigns i, frame_pool[t][VM_KERNEL_FIRST .. FRAME_WORDS - 1];
         loop variant FRAME_WORDS - i;
     */
     for (uint32_t i = VM_KERNEL_FIRST; i < FRAME_WORDS; i++)
         frame_pool[t][i] = boot_pml4[i];
     vm_kernel_template = t;
+}
+
+uint32_t vm_template_init(void)
+{
+    uint32_t t = pmm_find_free();
+    if (t != PMM_NONE)
+        vm_template_fill(t);
     return t;
 }
 
@@ -67,15 +85,31 @@ static void vm_copy_kernel_half(uint32_t root)
         frame_pool[root][i] = frame_pool[t][i];
 }
 
-uint32_t vm_space_create(void)
+/* Free frame r becomes a new space: user half empty, kernel half the
+ * template's; nothing else changes. */
+/*@ requires vm_valid: VmValid;
+    requires PmmFrame(r) && pmm_desc_state[r] == FRAME_FREE;
+    assigns pmm_desc_state[r], pmm_desc_owner[r], pmm_desc_level[r], pmm_desc_prefix[r],
+            pmm_nfree, frame_pool[r][0 .. FRAME_WORDS - 1];
+    ensures vm_valid: VmValid;
+    ensures new_space: SpaceRoot(r) && UserHalfEmpty(r) && KernelHalfShared(r);
+    ensures new_count: pmm_nfree == \old(pmm_nfree) - 1;
+*/
+static void vm_root_init(uint32_t r)
 {
-    uint32_t r = pmm_find_free();
-    if (r == PMM_NONE)
-        return PMM_NONE;
     pmm_claim(r, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0);
     //@ assert root_space: SpaceRoot(r) && TableOk(r);
     //@ assert tables_ok: TablesOk;
     vm_copy_kernel_half(r);
+}
+
+uint32_t vm_space_create(void)
+{
+    uint32_t r = pmm_find_free();
+    if (r != PMM_NONE) {
+        //@ assert in_pool: 0 <= r < POOL_FRAMES;
+        vm_root_init(r);
+    }
     return r;
 }
 
@@ -119,6 +153,27 @@ static uint32_t vm_next(uint32_t t, uint32_t i)
     return pte_frame(e);
 }
 
+/* Free frame c becomes a zeroed table of space s at level lvl, linked
+ * into the empty slot i of table t (of s, one level up). */
+/*@ requires vm_valid: VmValid;
+    requires args: SpaceRoot(s) && 1 <= lvl <= 3 && TableOf(t, s, lvl + 1) &&
+                   0 <= i < SlotLimit(lvl + 1) && frame_pool[t][i] == 0;
+    requires PmmFrame(c) && pmm_desc_state[c] == FRAME_FREE;
+    assigns pmm_desc_state[c], pmm_desc_owner[c], pmm_desc_level[c], pmm_desc_prefix[c],
+            pmm_nfree, frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i];
+    ensures vm_valid: VmValid;
+    ensures new_table: TableOf(c, s, lvl) && pmm_desc_prefix[c] == t * 512 + i &&
+                       FrameZero(c) && frame_pool[t][i] == TableEntry(c);
+*/
+static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint32_t c)
+{
+    pmm_claim(c, FRAME_TABLE, s, lvl, (uint64_t)t * 512 + i);
+    //@ assert claimed: TableOf(c, s, lvl) && TableOk(c) && TablesOk;
+    frame_pool[t][i] = pte_make_table(c);
+    //@ assert slot_new: SlotOk(t, i);
+    //@ assert table_t: TableOk(t);
+}
+
 /* A fresh zeroed table of space s at level lvl, linked into the empty slot i
  * of table t (of s, one level up); PMM_NONE, nothing changed, if none is free. */
 /*@ requires vm_valid: VmValid;
@@ -144,13 +199,10 @@ static uint32_t vm_next(uint32_t t, uint32_t i)
 static uint32_t vm_table_new(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl)
 {
     uint32_t c = pmm_find_free();
-    if (c == PMM_NONE)
-        return PMM_NONE;
-    pmm_claim(c, FRAME_TABLE, s, lvl, (uint64_t)t * 512 + i);
-    //@ assert claimed: TableOf(c, s, lvl) && TableOk(c) && TablesOk;
-    frame_pool[t][i] = pte_make_table(c);
-    //@ assert slot_new: SlotOk(t, i);
-    //@ assert table_t: TableOk(t);
+    if (c != PMM_NONE) {
+        //@ assert in_pool: 0 <= c < POOL_FRAMES;
+        vm_table_link(s, t, i, lvl, c);
+    }
     return c;
 }
 
@@ -177,6 +229,30 @@ static void vm_copy_frame(uint32_t dst, uint32_t src)
     */
     for (uint32_t w = 0; w < FRAME_WORDS; w++)
         frame_pool[dst][w] = frame_pool[src][w];
+}
+
+/* Free frame u becomes a user frame of space s with the words of the user
+ * frame leaf entry e maps, mapped with e's flags in the empty slot i of
+ * page table c1 (of s). */
+/*@ requires vm_valid: VmValid;
+    requires args: SpaceRoot(s) && TableOf(c1, s, 1) && 0 <= i < FRAME_WORDS && frame_pool[c1][i] == 0;
+    requires leaf: PmmFrame(PteFrame(e)) && pmm_desc_state[PteFrame(e)] == FRAME_USER &&
+                   VmFlags(PteFlags(e)) && e == LeafEntry(PteFrame(e), PteFlags(e));
+    requires PmmFrame(u) && pmm_desc_state[u] == FRAME_FREE;
+    assigns pmm_desc_state[u], pmm_desc_owner[u], pmm_desc_level[u], pmm_desc_prefix[u],
+            pmm_nfree, frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[c1][i];
+    ensures vm_valid: VmValid;
+    ensures copied: frame_pool[c1][i] == LeafEntry(u, PteFlags(e)) && FrameEq(u, PteFrame(e)) &&
+                    pmm_desc_state[u] == FRAME_USER && pmm_desc_owner[u] == s;
+*/
+static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32_t u)
+{
+    pmm_claim(u, FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i);
+    vm_copy_frame(u, pte_frame(e));
+    //@ assert copied_valid: TablesOk;
+    frame_pool[c1][i] = pte_make(u, vm_leaf_flags(e));
+    //@ assert slot_new: SlotOk(c1, i);
+    //@ assert table_t: TableOk(c1);
 }
 
 /* Slot i of child page table c1 (of space s) maps a fresh copy of the user
@@ -207,12 +283,7 @@ static mm_status vm_clone_leaf(uint32_t s, uint32_t c1, uint32_t i, uint64_t e)
     uint32_t u = pmm_find_free();
     if (u == PMM_NONE)
         return MM_NO_MEMORY;
-    pmm_claim(u, FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i);
-    vm_copy_frame(u, pte_frame(e));
-    //@ assert copied_valid: TablesOk;
-    frame_pool[c1][i] = pte_make(u, vm_leaf_flags(e));
-    //@ assert slot_new: SlotOk(c1, i);
-    //@ assert table_t: TableOk(c1);
+    vm_leaf_link(s, c1, i, e, u);
     return MM_OK;
 }
 
