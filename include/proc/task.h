@@ -104,6 +104,8 @@ long exec_current(uint64_t upath, uint64_t uargv, uint64_t uenvp, struct trap_fr
  * paging is user-accessible): reserved ranges have no pages, and a page
  * that had data is moved to a shadow page of the same space
  * (USER_SHADOW_BASE + i * 4096) while it is PROT_NONE. */
+/* VM_* flags for PROT_* bits (every mapping is readable). */
+uint32_t vmarea_prot_flags(uint64_t prot);
 /* mmap(PROT_NONE): remember [lo, hi) as reserved; false if no slot is left. */
 bool vmarea_reserve(uint64_t lo, uint64_t hi);
 /* mprotect over the page-aligned [lo, hi): 0 or -errno (ENOMEM when a page

@@ -3,6 +3,7 @@
  * space, given a System V start-up stack, and only then swapped in: any
  * failure leaves the caller's process as it was. */
 #include "proc/task.h"
+#include "proc/abi.h"
 #include "proc/elf.h"
 #include "proc/initrd.h"
 #include "mm/paging.h"
@@ -11,13 +12,6 @@
 #include "arch/cpu.h"
 #include "lib/string.h"
 #include "lib/kprintf.h"
-
-#define E2BIG    7
-#define ENOENT   2
-#define ENOEXEC  8
-#define ENOMEM   12
-#define EFAULT   14
-#define ENAMETOOLONG 36
 
 #define EXEC_ARGS_MAX   65536   /* bytes of argument and environment strings */
 #define EXEC_PTRS_MAX   2048    /* argv + envp entries */
@@ -168,8 +162,8 @@ static void exec_reset_task(int32_t s, const struct initrd_file *f, const struct
     tf->rflags = 0x202;
     tf->rcx = tf->rip;          /* sysretq-compatible */
     tf->r11 = tf->rflags;
-    tf->cs = 0x23;
-    tf->ss = 0x1b;
+    tf->cs = USER_CS;
+    tf->ss = USER_DS;
     tf->vector = TRAP_SYSCALL;
     cpu_fpu_clean(t->fpu);
     t->fs_base = 0;

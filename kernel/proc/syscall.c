@@ -3,6 +3,7 @@
  * touch), so a bad one gives EFAULT, never a kernel fault. */
 #include "proc/syscall.h"
 #include "proc/task.h"
+#include "proc/abi.h"
 #include "proc/initrd.h"
 #include "mm/paging.h"
 #include "mm/uaccess.h"
@@ -11,25 +12,6 @@
 #include "arch/timer.h"
 #include "lib/string.h"
 #include "lib/kprintf.h"
-
-#define EPERM 1
-#define ENOENT 2
-#define ESRCH 3
-#define EINTR 4
-#define EBADF 9
-#define ECHILD 10
-#define EAGAIN 11
-#define ENOMEM 12
-#define EFAULT 14
-#define ENODEV 19
-#define ENOTDIR 20
-#define EINVAL 22
-#define EMFILE 24
-#define ENOTTY 25
-#define ESPIPE 29
-#define EROFS 30
-#define ENAMETOOLONG 36
-#define ENOSYS 38
 
 #define SYS_read 0
 #define SYS_write 1
@@ -247,12 +229,6 @@ static long sys_lseek(uint64_t fd, int64_t off, uint64_t whence)
     return (long)f->offset;
 }
 
-/* VM_* flags for PROT_* bits (every mapping is readable). */
-static uint32_t prot_flags(uint64_t prot)
-{
-    return ((prot & 2) ? VM_WRITE : 0) | ((prot & 4) ? VM_EXEC : 0);
-}
-
 /* Unmaps every mapped page in [lo, hi). */
 static void unmap_range(uint64_t lo, uint64_t hi)
 {
@@ -295,7 +271,7 @@ static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags)
             return -ENOMEM;
         va = t->mmap_low - n;
     }
-    if (prot != 0 && !map_range(va, va + n, prot_flags(prot)))
+    if (prot != 0 && !map_range(va, va + n, vmarea_prot_flags(prot)))
         return -ENOMEM;
     if (prot == 0 && !vmarea_reserve(va, va + n))
         return -ENOMEM;

@@ -3,6 +3,7 @@
  * the proven kernel/proc/proc.c; this file only calls its operations. The
  * kernel runs with interrupts off except while idle, so there is no locking. */
 #include "proc/task.h"
+#include "proc/abi.h"
 #include "arch/cpu.h"
 #include "arch/memlayout.h"
 #include "arch/qemu_exit.h"
@@ -12,13 +13,6 @@
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "kernel/panic.h"
-
-#define SIGILL  4
-#define SIGTRAP 5
-#define SIGBUS  7
-#define SIGFPE  8
-#define SIGKILL 9
-#define SIGSEGV 11
 
 struct task tasks[PROC_MAX];
 static uint8_t kstacks[PROC_MAX][TASK_KSTACK_SIZE] __attribute__((aligned(16)));
@@ -169,8 +163,8 @@ int user_return_prepare(struct trap_frame *tf)
                 proc_pid[current], t->name, tf->rip);
         task_exit(SIGSEGV);
     }
-    tf->cs = 0x23;
-    tf->ss = 0x1b;
+    tf->cs = USER_CS;
+    tf->ss = USER_DS;
     tf->rflags = (tf->rflags & 0x240DD5ull) | 0x202ull;   /* arithmetic, TF, DF, AC, ID; IF on */
     uint64_t cr3 = task_cr3(proc_space[current]);
     if (read_cr3() != cr3)

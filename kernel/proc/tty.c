@@ -3,6 +3,7 @@
  * start of a line is end of file. Output goes to COM1 (fd 2 to the stderr
  * port), with "\n" as "\r\n" unless tty=raw. */
 #include "proc/task.h"
+#include "proc/abi.h"
 #include "arch/serial.h"
 #include "lib/string.h"
 
@@ -94,7 +95,7 @@ long tty_read(char *buf, uint64_t n)
             return 0;
         }
         if (tasks[task_current()].kill_sig)
-            return -4;                       /* EINTR: it dies on the way out */
+            return -EINTR;                   /* it dies on the way out */
         sched_block(WAIT_TTY, 0);
     }
 }

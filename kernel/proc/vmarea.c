@@ -2,11 +2,10 @@
  * without pages, and pages with data hidden in per-process shadow pages.
  * Bytes move only through vm_lookup frames of the process's own space. */
 #include "proc/task.h"
+#include "proc/abi.h"
 #include "mm/paging.h"
 #include "mm/pool.h"
 #include "lib/string.h"
-
-#define ENOMEM 12
 
 static struct task *vm_me(void) { return &tasks[task_current()]; }
 static uint32_t vm_root(void) { return proc_space[task_current()]; }
@@ -45,6 +44,11 @@ static void vmarea_copy_page(uint64_t dst_va, uint64_t src_va)
 {
     uint32_t d = vm_lookup(vm_root(), dst_va).frame, s = vm_lookup(vm_root(), src_va).frame;
     memcpy(frame_pool[d], frame_pool[s], PAGE_SIZE);
+}
+
+uint32_t vmarea_prot_flags(uint64_t prot)
+{
+    return ((prot & PROT_WRITE) ? VM_WRITE : 0) | ((prot & PROT_EXEC) ? VM_EXEC : 0);
 }
 
 bool vmarea_reserve(uint64_t lo, uint64_t hi)
@@ -89,7 +93,7 @@ long vmarea_protect(uint64_t lo, uint64_t hi, uint32_t prot)
     for (uint64_t va = lo; va < hi; va += PAGE_SIZE)
         if (!vmarea_mapped(va) && !vmarea_reserved(va) && vmarea_shadow_slot(va) < 0)
             return -ENOMEM;
-    uint32_t flags = ((prot & 2) ? VM_WRITE : 0) | ((prot & 4) ? VM_EXEC : 0);
+    uint32_t flags = vmarea_prot_flags(prot);
     for (uint64_t va = lo; va < hi; va += PAGE_SIZE) {
         int slot = vmarea_shadow_slot(va);
         bool ok = true;
