@@ -1,4 +1,5 @@
-/* CMOS RTC date and time -> Unix seconds (BCD or binary, 24-hour assumed). */
+/* CMOS RTC date and time -> Unix seconds (BCD or binary, 24-hour assumed).
+ * NMI stays enabled (bit 7 of the index clear). */
 #include "arch/rtc.h"
 #include "arch/cpu.h"
 
@@ -24,10 +25,22 @@ static uint64_t days_from_civil(uint32_t y, uint32_t m, uint32_t d)
     return (uint64_t)era * 146097 + doe - 719468;
 }
 
-uint64_t rtc_epoch_seconds(void)
+/* Waits until no update cycle is in progress. */
+static void rtc_wait_stable(void)
 {
     while (cmos_read(0x0A) & 0x80)
-        ;                                   /* update in progress */
+        ;
+}
+
+uint8_t rtc_seconds_raw(void)
+{
+    rtc_wait_stable();
+    return cmos_read(0x00);
+}
+
+uint64_t rtc_epoch_seconds(void)
+{
+    rtc_wait_stable();
     int bcd = !(cmos_read(0x0B) & 0x04);
     uint32_t s = rtc_field(0x00, bcd), mi = rtc_field(0x02, bcd), h = rtc_field(0x04, bcd);
     uint32_t d = rtc_field(0x07, bcd), mo = rtc_field(0x08, bcd), y = rtc_field(0x09, bcd) + 2000;

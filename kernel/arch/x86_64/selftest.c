@@ -9,32 +9,14 @@
 #include "arch/directmap.h"
 #include "arch/memlayout.h"
 #include "lib/kprintf.h"
-
-#define CMOS_INDEX     0x70
-#define CMOS_DATA      0x71
-#define RTC_SECONDS    0x00
-#define RTC_STATUS_A   0x0A
-#define RTC_UPDATING   0x80
-
-/* The RTC's seconds register, read outside an update cycle (raw, BCD or not:
- * only changes matter here). NMI stays enabled (bit 7 of the index clear). */
-static uint8_t rtc_seconds(void)
-{
-    for (;;) {
-        outb(CMOS_INDEX, RTC_STATUS_A);
-        if (inb(CMOS_DATA) & RTC_UPDATING)
-            continue;
-        outb(CMOS_INDEX, RTC_SECONDS);
-        return inb(CMOS_DATA);
-    }
-}
+#include "arch/rtc.h"
 
 /* Halts (interrupts on) until the RTC's seconds register changes; returns the
  * tick count seen right after the change. */
 static uint64_t timer_ticks_at_next_second(void)
 {
-    uint8_t s = rtc_seconds();
-    while (rtc_seconds() == s)
+    uint8_t s = rtc_seconds_raw();
+    while (rtc_seconds_raw() == s)
         cpu_sti_hlt();
     return timer_ticks();
 }
