@@ -11,7 +11,7 @@ int32_t  proc_status[PROC_MAX];
 int32_t  proc_next_pid;
 
 /* True iff slot s holds an alive process. */
-/*@ requires ProcSlot(s);
+/*@ requires slot: ProcSlot(s);
     assigns \nothing;
     ensures alive: \result <==> ProcAlive(s);
 */
@@ -45,10 +45,10 @@ void proc_table_init(void)
 /*@ assigns \nothing;
     behavior found:
       assumes ProcHasUnused;
-      ensures ProcSlot(\result) && proc_state[\result] == PROC_UNUSED;
+      ensures unused_found: ProcSlot(\result) && proc_state[\result] == PROC_UNUSED;
     behavior full:
       assumes !ProcHasUnused;
-      ensures \result == PROC_NONE;
+      ensures unused_full: \result == PROC_NONE;
     complete behaviors;
     disjoint behaviors;
 */
@@ -114,7 +114,7 @@ uint32_t proc_replace_space(int32_t s, uint32_t space)
 
 /* Hands every child of s (zombies included) to heir; heir itself, should
  * it be one of them, to nobody. */
-/*@ requires ProcSlot(s);
+/*@ requires slot: ProcSlot(s);
     assigns proc_parent[0 .. PROC_MAX - 1];
     ensures orphans: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) == s ==>
             proc_parent[c] == ProcAdopter(c, heir);
