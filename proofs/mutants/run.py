@@ -111,12 +111,17 @@ def prove_scratch(name, module, rel, pairs, functions, props=""):
     extra = ""
     if functions:
         # Lemmas read no function body, so a body mutant cannot touch them.
-        extra = "-wp-fct %s\n-wp-prop=-@lemma\n" % ",".join(functions.replace(",", " ").split())
+        extra = "-wp-fct %s\n" % ",".join(functions.replace(",", " ").split())
+    # One -wp-prop only (a second one replaces the first): the named
+    # properties, else everything but the lemmas.
     if props:
         extra += "-wp-prop=%s\n" % ",".join(props.replace(",", " ").split())
+    elif functions:
+        extra += "-wp-prop=-@lemma\n"
     with open(flags, "a") as f:
         f.write("\n" + extra)
-    env = dict(os.environ, PROVE_MODULES=module,
+    # PWD too: Frama-C resolves its relative log paths against it.
+    env = dict(os.environ, PWD=d, PROVE_MODULES=module,
                PROVE_TIMEOUT=os.environ.get("MUTANT_TIMEOUT", "10"))
     env.pop("PROVE_WP_FLAGS", None)
     env.pop("PROVE_SESSION_DIR", None)
