@@ -3,8 +3,9 @@
  * only through frame_pool[frame] of a frame that the lookup returned, in
  * state FRAME_USER and owned by that space, and mapped writable for a
  * write. Anything else fails with nothing copied past the first bad page
- * (the caller answers EFAULT). Not yet proven (next issue): kept free of
- * pointers into user memory and of casts, page by page. */
+ * (the caller answers EFAULT). Not yet proven (next issue): no pointer into
+ * user memory, no cast of frame_pool, frames read and written as words
+ * (bytes by / and %), one page at a time. */
 #ifndef ISOLA_MM_UACCESS_H
 #define ISOLA_MM_UACCESS_H
 

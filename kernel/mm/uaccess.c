@@ -26,16 +26,36 @@ static uint32_t uaccess_frame(uint32_t root, uint64_t va, enum uaccess_dir dir)
     return r.frame;
 }
 
+/* Weight of byte k (0..7, little-endian) inside a 64-bit frame word. The
+ * frames are reached as words only (no cast of frame_pool to bytes), with
+ * byte access by / and % on these weights, which is what provers handle. */
+static const uint64_t byte_weight[8] = {
+    1ull, 1ull << 8, 1ull << 16, 1ull << 24, 1ull << 32, 1ull << 40, 1ull << 48, 1ull << 56,
+};
+
+/* Byte i (< PAGE_SIZE) of frame f. */
+static uint8_t frame_get_byte(uint32_t f, size_t i)
+{
+    return (uint8_t)(frame_pool[f][i / 8] / byte_weight[i % 8] % 256);
+}
+
+/* Sets byte i (< PAGE_SIZE) of frame f to b; the other bytes stay. */
+static void frame_set_byte(uint32_t f, size_t i, uint8_t b)
+{
+    uint64_t w = frame_pool[f][i / 8];
+    uint64_t old = w / byte_weight[i % 8] % 256;
+    frame_pool[f][i / 8] = w - old * byte_weight[i % 8] + (uint64_t)b * byte_weight[i % 8];
+}
+
 /* Moves n bytes (n within one page from va) between buf and the frame. */
 static void uaccess_move(uint32_t frame, uint64_t va, uint8_t *buf, size_t n, enum uaccess_dir dir)
 {
-    uint8_t *page = (uint8_t *)frame_pool[frame];
     size_t off = va % PAGE_SIZE;
     for (size_t i = 0; i < n; i++) {
         if (dir == UACCESS_IN)
-            buf[i] = page[off + i];
+            buf[i] = frame_get_byte(frame, off + i);
         else
-            page[off + i] = buf[i];
+            frame_set_byte(frame, off + i, buf[i]);
     }
 }
 
@@ -83,10 +103,9 @@ long uaccess_string_in(uint32_t root, char *dst, uint64_t va, size_t max)
         uint32_t frame = uaccess_frame(root, va + i, UACCESS_IN);
         if (frame == PMM_NONE)
             return -1;
-        const uint8_t *page = (const uint8_t *)frame_pool[frame];
         /* the rest of this page, or of the budget */
         for (size_t off = (va + i) % PAGE_SIZE; off < PAGE_SIZE && i < max; off++, i++) {
-            dst[i] = (char)page[off];
+            dst[i] = (char)frame_get_byte(frame, off);
             if (dst[i] == '\0')
                 return (long)i;
         }
