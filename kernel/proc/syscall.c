@@ -119,6 +119,8 @@ static long sys_read(uint64_t fd, uint64_t buf, uint64_t n)
         return -EBADF;
     if (!uaccess_range_ok(buf, n))
         return -EFAULT;
+    if (n == 0)
+        return 0;
     if (f->kind == FD_TTY || f->kind == FD_TTY_ERR) {
         long k = tty_read(kbuf, n < CHUNK ? n : CHUNK);
         if (k > 0 && !copy_out(buf, kbuf, (uint64_t)k))
