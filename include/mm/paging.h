@@ -24,33 +24,156 @@
 
 #include "../../spec/paging.acsl"
 
+/*@ assigns \nothing; ensures pte_present: \result <==> PtePresent(e); */
 bool pte_present(uint64_t e);
+/*@ assigns \nothing; ensures pte_writable: \result <==> PteWritable(e); */
 bool pte_writable(uint64_t e);
+/*@ assigns \nothing; ensures pte_user: \result <==> PteUser(e); */
 bool pte_user(uint64_t e);
+/*@ assigns \nothing; ensures pte_nx: \result <==> PteNx(e); */
 bool pte_nx(uint64_t e);
-/* The pool index a present entry points to, PMM_NONE if outside the pool. */
+/* The pool index e's address field names, PMM_NONE if outside the pool. */
+/*@ assigns \nothing;
+    ensures pte_frame: \result == PteIndex(e);
+*/
 uint32_t pte_frame(uint64_t e);
 /* A present user leaf entry for pool frame f with VM_* flags. */
+/*@ requires PmmFrame(f) && VmFlags(flags);
+    assigns \nothing;
+    ensures pte_make: \result == LeafEntry(f, flags);
+*/
 uint64_t pte_make(uint32_t f, uint32_t flags);
 /* A present, writable, user, executable entry for table frame f. */
+/*@ requires PmmFrame(f);
+    assigns \nothing;
+    ensures pte_make_table: \result == TableEntry(f);
+*/
 uint64_t pte_make_table(uint32_t f);
 
 /* A zeroed PML4 owned by itself (owner = its own index), or PMM_NONE. */
+/*@ requires paging_valid: PagingValid;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures paging_valid: PagingValid;
+    ensures root_others: PmmDescSameExcept{Pre, Post}(\result) && PoolSameExcept{Pre, Post}(\result);
+    behavior ok:
+      assumes pmm_nfree > 0;
+      ensures root_space: SpaceRoot(\result);
+      ensures root_fresh: \at(pmm_desc_state[\result], Pre) == FRAME_FREE;
+      ensures user_half_empty: FrameZero(\result);
+      ensures root_count: pmm_nfree == \old(pmm_nfree) - 1;
+      ensures root_leaves: LeavesSameExcept{Pre, Post}(-1, -1);
+    behavior no_memory:
+      assumes pmm_nfree == 0;
+      ensures root_none: \result == PMM_NONE && MmSame{Pre, Post};
+    complete behaviors;
+    disjoint behaviors;
+*/
 uint32_t pt_root_create(void);
 
-/* Map a fresh zeroed user frame at va with flags, creating tables as needed. */
+/* Map a fresh zeroed user frame at va with flags, creating tables as needed.
+ * Contract final; the implementation is not in kernel/mm/paging.c yet: its
+ * proof is not at 100 % (see docs/wip-vm_map.md), so it is not linked. */
+/*@ requires paging_valid: PagingValid;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures paging_valid: PagingValid;
+    behavior bad_argument:
+      assumes !SpaceRoot(root) || !UserVa(va) || !VmFlags(flags);
+      ensures map_bad: \result == MM_BAD_ARGUMENT && MmSame{Pre, Post};
+    behavior already_mapped:
+      assumes SpaceRoot(root) && UserVa(va) && VmFlags(flags) && Mapped(root, va);
+      ensures map_already: \result == MM_ALREADY_MAPPED && MmSame{Pre, Post};
+    behavior no_memory:
+      assumes SpaceRoot(root) && UserVa(va) && VmFlags(flags) && !Mapped(root, va);
+      assumes pmm_nfree < FramesNeeded(root, va);
+      ensures map_no_memory: \result == MM_NO_MEMORY && MmSame{Pre, Post};
+    behavior ok:
+      assumes SpaceRoot(root) && UserVa(va) && VmFlags(flags) && !Mapped(root, va);
+      assumes pmm_nfree >= FramesNeeded(root, va);
+      ensures map_ok: \result == MM_OK;
+      ensures map_result: Mapped(root, va) && LookupFlags(root, va) == flags &&
+                          LeafPte(root, va) == LeafEntry(LookupFrame(root, va), flags);
+      ensures map_fresh: PmmFrame(LookupFrame(root, va)) &&
+                         \at(pmm_desc_state[LookupFrame(root, va)], Pre) == FRAME_FREE &&
+                         pmm_desc_state[LookupFrame(root, va)] == FRAME_USER &&
+                         pmm_desc_owner[LookupFrame(root, va)] == root &&
+                         FrameZero(LookupFrame(root, va));
+      ensures map_frame: LeavesSameExcept{Pre, Post}(root, va);
+      ensures map_count: pmm_nfree == \old(pmm_nfree) - FramesNeeded{Pre}(root, va);
+    complete behaviors;
+    disjoint behaviors;
+*/
 mm_status vm_map(uint32_t root, uint64_t va, uint32_t flags);
 
 /* Unmap the page at va and free its user frame. */
+/*@ requires paging_valid: PagingValid;
+    assigns frame_pool[WalkL1(root, va)][Ix1(va)],
+            pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree;
+    ensures paging_valid: PagingValid;
+    behavior bad_argument:
+      assumes !SpaceRoot(root) || !UserVa(va);
+      ensures unmap_bad: \result == MM_BAD_ARGUMENT && MmSame{Pre, Post};
+    behavior not_mapped:
+      assumes SpaceRoot(root) && UserVa(va) && !Mapped(root, va);
+      ensures unmap_none: \result == MM_NOT_MAPPED && MmSame{Pre, Post};
+    behavior ok:
+      assumes SpaceRoot(root) && UserVa(va) && Mapped(root, va);
+      ensures unmap_ok: \result == MM_OK;
+      ensures unmap_result: LeafPte(root, va) == 0;
+      ensures unmap_free: pmm_desc_state[LookupFrame{Pre}(root, va)] == FRAME_FREE &&
+                          pmm_nfree == \old(pmm_nfree) + 1;
+      ensures unmap_desc: PmmDescSameExcept{Pre, Post}(LookupFrame{Pre}(root, va));
+      ensures unmap_frame: LeavesSameExcept{Pre, Post}(root, va);
+    complete behaviors;
+    disjoint behaviors;
+*/
 mm_status vm_unmap(uint32_t root, uint64_t va);
 
 /* Change the flags of the page mapped at va. */
+/*@ requires paging_valid: PagingValid;
+    assigns frame_pool[WalkL1(root, va)][Ix1(va)];
+    ensures paging_valid: PagingValid;
+    behavior bad_argument:
+      assumes !SpaceRoot(root) || !UserVa(va) || !VmFlags(flags);
+      ensures protect_bad: \result == MM_BAD_ARGUMENT && MmSame{Pre, Post};
+    behavior not_mapped:
+      assumes SpaceRoot(root) && UserVa(va) && VmFlags(flags) && !Mapped(root, va);
+      ensures protect_none: \result == MM_NOT_MAPPED && MmSame{Pre, Post};
+    behavior ok:
+      assumes SpaceRoot(root) && UserVa(va) && VmFlags(flags) && Mapped(root, va);
+      ensures protect_ok: \result == MM_OK;
+      ensures protect_result: LeafPte(root, va) == LeafEntry(LookupFrame{Pre}(root, va), flags) &&
+                              Mapped(root, va) && LookupFrame(root, va) == LookupFrame{Pre}(root, va) &&
+                              LookupFlags(root, va) == flags;
+      ensures protect_frame: LeavesSameExcept{Pre, Post}(root, va);
+    complete behaviors;
+    disjoint behaviors;
+*/
 mm_status vm_protect(uint32_t root, uint64_t va, uint32_t flags);
 
 struct vm_lookup_result { mm_status status; uint32_t frame; uint32_t flags; };
 
 /* What va maps to: MM_OK with frame and flags, or MM_NOT_MAPPED /
  * MM_BAD_ARGUMENT with frame PMM_NONE and flags 0. */
+/*@ requires paging_valid: PagingValid;
+    assigns \nothing;
+    behavior bad_argument:
+      assumes !SpaceRoot(root) || !UserVa(va);
+      ensures lookup_bad: \result.status == MM_BAD_ARGUMENT && \result.frame == PMM_NONE && \result.flags == 0;
+    behavior not_mapped:
+      assumes SpaceRoot(root) && UserVa(va) && !Mapped(root, va);
+      ensures lookup_none: \result.status == MM_NOT_MAPPED && \result.frame == PMM_NONE && \result.flags == 0;
+    behavior mapped:
+      assumes SpaceRoot(root) && UserVa(va) && Mapped(root, va);
+      ensures lookup_result: \result.status == MM_OK && \result.frame == LookupFrame(root, va) &&
+                             \result.flags == LookupFlags(root, va);
+      ensures lookup_owned: pmm_desc_state[\result.frame] == FRAME_USER && pmm_desc_owner[\result.frame] == root;
+    complete behaviors;
+    disjoint behaviors;
+*/
 struct vm_lookup_result vm_lookup(uint32_t root, uint64_t va);
 
 #endif
