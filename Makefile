@@ -17,6 +17,7 @@ include tests/host/host.mk
 include tests/qemu/qemu.mk
 include user/user.mk
 include tests/user/user.mk
+include proofs/mutants/mutants.mk
 
 # make check: proofs + host tests + QEMU tests + Linux-vs-Isola tests. Every
 # stage runs even when an earlier one fails; tools/check-all prints the closing
