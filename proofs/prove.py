@@ -552,6 +552,21 @@ def ensure_why3_provers():
 # time is below the limit, which on a loaded machine is most of them (smoke
 # tests above all), so warm runs were not warm. A cached unknown is replayed;
 # the driver drops a module's cache when the timeout or flags change.
+# A second z3 prover, "z3-eager" (Why3 alternative "eager"), derived from the
+# z3 section: the same binary, driver and limits, plus
+# smt.qi.eager_threshold=5, which makes z3 instantiate quantifiers sooner. It
+# closes assigns goals whose region inclusion Qed leaves as an existential
+# (e.g. a callee's point region inside a caller's ranged assigns). It is only
+# used when a module asks for it (`-wp-prover z3,cvc4,z3-eager` in
+# proofs/wp-flags); it changes no prover's verdict, only which goals z3 finds.
+def z3_eager_section(z3_section):
+    sec = re.sub(r'^(command(?:_steps)? = "\S*z3 -smt2)', r'\1 smt.qi.eager_threshold=5',
+                 z3_section, flags=re.M)
+    sec = re.sub(r'^shortcut = "z3"$', 'shortcut = "z3-eager"', sec, flags=re.M)
+    sec = re.sub(r'^alternative = "[^"]*"\n', '', sec, flags=re.M)
+    return sec.replace("prover]\n", 'prover]\nalternative = "eager"\n', 1)
+
+
 def local_why3_config():
     try:
         proc = subprocess.run(["why3", "config", "show"], stdout=subprocess.PIPE,
@@ -577,6 +592,7 @@ def local_why3_config():
                     'import "%s"\nunknown "^timeout$" "timeout"\n'
                     % os.path.join(drivers, d.group(1) + ".drv"))
         sections[i] = sec.replace(d.group(0), 'driver = "%s"' % local)
+        sections.append(z3_eager_section(sections[i]))
     conf = os.path.join(outdir, "why3.conf")
     with open(conf, "w") as f:
         f.write("\n[".join(sections))
