@@ -55,7 +55,7 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/gen/version.h
 $(BUILD)/obj/kernel/kmain.o: $(BUILD)/gen/version.h
 $(BUILD)/obj/kernel/kmain.o: KERNEL_CFLAGS += -include version.h
 
-$(BUILD)/obj/%.asm.o: %.asm $(BUILD)/gen/qemu_exit.inc
+$(BUILD)/obj/%.asm.o: %.asm $(BUILD)/gen/qemu_exit.inc kernel/arch/x86_64/trapframe.inc
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  NASM    $<")
 	$(Q)$(NASM) $(KERNEL_ASFLAGS) $< -o $@

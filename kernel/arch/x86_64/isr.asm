@@ -4,6 +4,8 @@
 ; mode returns with iretq; one from user mode (swapgs on entry) leaves
 ; through return_to_user (syscall.asm), the one path back to user mode.
 
+%include "kernel/arch/x86_64/trapframe.inc"
+
 bits 64
 default rel
 extern trap_dispatch
@@ -35,41 +37,13 @@ isr_common:
     jz .from_kernel
     swapgs                      ; user GS base out, per-CPU block in
 .from_kernel:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GPRS
     cld
     mov rdi, rsp
     call trap_dispatch
     test qword [rsp + TF_CS], 3
     jnz return_to_user
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GPRS
     add rsp, 16                 ; vector and error code
     iretq
 

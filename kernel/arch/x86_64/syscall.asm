@@ -3,6 +3,8 @@
 ; processes. Frames follow struct trap_frame (include/arch/trap.h) and sit
 ; at the top of the current process's kernel stack.
 
+%include "kernel/arch/x86_64/trapframe.inc"
+
 bits 64
 default rel
 extern syscall_dispatch
@@ -34,21 +36,7 @@ syscall_entry:
     push rcx
     push qword 0
     push qword VEC_SYSCALL
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GPRS
     cld
     mov rdi, rsp
     call syscall_dispatch
@@ -62,21 +50,7 @@ return_to_user:
     mov rdi, rsp
     call user_return_prepare
     test eax, eax               ; flags survive the pops and lea below
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GPRS
     lea rsp, [rsp + 16]         ; vector and error code
     jz .iret
     mov rcx, [rsp]              ; rip (equal to the frame's rcx)
