@@ -18,6 +18,11 @@ include tests/qemu/qemu.mk
 include user/user.mk
 include tests/user/user.mk
 include proofs/mutants/mutants.mk
+# Optional parts (review tooling, benchmarks, fuzzers): each file defines its
+# own targets; tools/check-all runs their smoke stages when they exist.
+-include tools/review.mk
+-include bench/bench.mk
+-include tests/fuzz/fuzz.mk
 
 # make check: proofs + host tests + QEMU tests + Linux-vs-Isola tests. Every
 # stage runs even when an earlier one fails; tools/check-all prints the closing
