@@ -127,6 +127,7 @@ static int setup_pool(void **state)
 
 /* ---- PTE encoding -------------------------------------------------------- */
 
+/* covers: pte_make.pte_make pte_make_table.pte_make_table pte_frame.pte_frame */
 static void pte_encoding_matches_hardware(void **state)
 {
     (void)state;
@@ -150,6 +151,7 @@ static void pte_encoding_matches_hardware(void **state)
     }
 }
 
+/* covers: pte_present.pte_present pte_writable.pte_writable pte_user.pte_user pte_nx.pte_nx */
 static void pte_accessors_read_single_bits(void **state)
 {
     (void)state;
@@ -175,6 +177,7 @@ static void pte_accessors_read_single_bits(void **state)
 
 /* ---- roots -------------------------------------------------------------- */
 
+/* covers: pt_root_create.user_half_empty pt_root_create.root_space pt_root_create.root_fresh pt_root_create.root_count */
 static void root_create_is_empty_and_self_owned(void **state)
 {
     (void)state;
@@ -192,6 +195,7 @@ static void root_create_is_empty_and_self_owned(void **state)
     assert_not_mapped(r, VM_USER_TOP - PAGE_SIZE);
 }
 
+/* covers: pt_root_create.root_none */
 static void root_create_exhaustion(void **state)
 {
     (void)state;
@@ -206,6 +210,7 @@ static void root_create_exhaustion(void **state)
 
 /* ---- map / lookup / protect / unmap ------------------------------------- */
 
+/* covers: vm_map.map_result vm_lookup.lookup_result */
 static void map_lookup_walk_by_hand(void **state)
 {
     (void)state;
@@ -243,6 +248,7 @@ static void map_lookup_walk_by_hand(void **state)
     assert_int_equal(frame_pool[r][255] & HW_P, HW_P);
 }
 
+/* covers: vm_map.map_fresh vm_lookup.lookup_owned */
 static void map_gives_zeroed_distinct_frames(void **state)
 {
     (void)state;
@@ -266,6 +272,7 @@ static void map_gives_zeroed_distinct_frames(void **state)
     }
 }
 
+/* covers: vm_protect.protect_result vm_protect.protect_frame */
 static void protect_changes_flags_only(void **state)
 {
     (void)state;
@@ -286,6 +293,7 @@ static void protect_changes_flags_only(void **state)
     assert_int_equal(pmm_free_count(), count);
 }
 
+/* covers: vm_unmap.unmap_result vm_unmap.unmap_free vm_unmap.unmap_desc */
 static void unmap_frees_the_user_frame(void **state)
 {
     (void)state;
@@ -306,6 +314,7 @@ static void unmap_frees_the_user_frame(void **state)
     assert_int_equal(pmm_free_count(), before - 4);
 }
 
+/* covers: vm_map.map_frame vm_unmap.unmap_frame */
 static void spaces_are_isolated(void **state)
 {
     (void)state;
@@ -343,6 +352,7 @@ static const uint64_t bad_vas[] = {
     0x00007FFFFFFFFFFFull,          /* unaligned, last user byte */
 };
 
+/* covers: vm_map.map_bad vm_unmap.unmap_bad vm_protect.protect_bad vm_lookup.lookup_bad */
 static void bad_addresses_refused(void **state)
 {
     (void)state;
@@ -365,6 +375,7 @@ static void bad_addresses_refused(void **state)
     }
 }
 
+/* covers: vm_map.map_bad vm_protect.protect_bad */
 static void bad_flags_refused(void **state)
 {
     (void)state;
@@ -381,6 +392,7 @@ static void bad_flags_refused(void **state)
     assert_mapped(r, va, f, VM_WRITE);
 }
 
+/* covers: vm_map.map_already */
 static void double_map_refused(void **state)
 {
     (void)state;
@@ -396,6 +408,7 @@ static void double_map_refused(void **state)
     assert_int_equal(frame_pool[f][1], 77);
 }
 
+/* covers: vm_unmap.unmap_none vm_protect.protect_none vm_lookup.lookup_none */
 static void unmap_and_protect_of_unmapped_refused(void **state)
 {
     (void)state;
@@ -463,6 +476,7 @@ static void assert_unchanged(uint32_t n)
             assert_memory_equal(snap.frames[f - 1], frame_pool[f], sizeof snap.frames[0]);
 }
 
+/* covers: vm_map.map_no_memory vm_map.map_count */
 static void exhaustion_changes_nothing_and_recovers(void **state)
 {
     (void)state;
@@ -520,6 +534,7 @@ static void exhaustion_changes_nothing_and_recovers(void **state)
 /* Random maps over a wide address range in two spaces until the pool runs
  * out; every MM_NO_MEMORY leaves everything as it was. Then more attempts
  * (some fit: fewer tables needed), unmap all, and map the same pages again. */
+/* covers: vm_map.map_no_memory */
 static void map_until_no_memory(void **state)
 {
     (void)state;
@@ -702,6 +717,7 @@ static void model_check_all(void)
     assert_int_equal(pmm_free_count(), model_expected_free());
 }
 
+/* covers: vm_map.map_result vm_map.map_fresh vm_map.map_frame vm_unmap.unmap_frame vm_protect.protect_frame */
 static void map_random_100k(void **state)
 {
     (void)state;

@@ -44,6 +44,7 @@ static int frame_is_zero(uint32_t f)
     return 1;
 }
 
+/* covers: pmm_init.init_reserved pmm_init.init_count pmm_alloc.alloc_none */
 static void init_reserves_everything(void **state)
 {
     (void)state;
@@ -53,6 +54,7 @@ static void init_reserves_everything(void **state)
     assert_int_equal(pmm_alloc(FRAME_USER, 0, 0, 0), PMM_NONE);
 }
 
+/* covers: pmm_add_free.add_free_result pmm_add_free.add_free_state pmm_add_free.add_free_count pmm_add_free.add_free_refused pmm_add_free.add_free_unchanged */
 static void add_free_only_on_reserved(void **state)
 {
     (void)state;
@@ -77,6 +79,7 @@ static void add_free_only_on_reserved(void **state)
     assert_int_equal(pmm_free_count(), 1);
 }
 
+/* covers: pmm_alloc.alloc_fresh_owned pmm_alloc.alloc_fresh_count pmm_alloc.alloc_fresh_index */
 static void alloc_records_descriptor(void **state)
 {
     (void)state;
@@ -98,6 +101,7 @@ static void alloc_records_descriptor(void **state)
     assert_int_equal(pmm_free_count(), before - 2);
 }
 
+/* covers: pmm_alloc.alloc_fresh_zeroed pmm_alloc.alloc_other_frames */
 static void alloc_returns_zeroed_frame(void **state)
 {
     (void)state;
@@ -119,6 +123,7 @@ static void alloc_returns_zeroed_frame(void **state)
     assert_int_equal(frame_pool[FIRST + 1][5], 0x77 ^ 5);
 }
 
+/* covers: pmm_alloc.alloc_fresh_zeroed pmm_alloc.alloc_fresh_was_free pmm_alloc.alloc_fresh_count */
 static void alloc_many_all_zeroed_and_distinct(void **state)
 {
     (void)state;
@@ -135,6 +140,7 @@ static void alloc_many_all_zeroed_and_distinct(void **state)
     }
 }
 
+/* covers: pmm_free.free_refused_result pmm_free.free_refused_unchanged pmm_free.free_bad_result pmm_free.free_bad_unchanged */
 static void free_refusals_change_nothing(void **state)
 {
     (void)state;
@@ -166,6 +172,7 @@ static void free_refusals_change_nothing(void **state)
     assert_int_equal(pmm_state(u), FRAME_FREE);
 }
 
+/* covers: pmm_free.free_exact_result pmm_free.free_exact_state pmm_free.free_exact_count */
 static void free_table_and_user_frames(void **state)
 {
     (void)state;
@@ -179,6 +186,7 @@ static void free_table_and_user_frames(void **state)
     assert_int_equal(pmm_state(u), FRAME_FREE);
 }
 
+/* covers: pmm_alloc.alloc_none pmm_alloc.alloc_none_count pmm_alloc.alloc_other_desc */
 static void exhaustion_and_recovery(void **state)
 {
     (void)state;
@@ -206,6 +214,7 @@ static void exhaustion_and_recovery(void **state)
 
 /* Random alloc/free against a model of which frames are allocated; the
  * free count and every state must agree with the model at each step. */
+/* covers: pmm_alloc.pmm_valid pmm_free.pmm_valid pmm_free_count.free_count */
 static void alloc_free_random(void **state)
 {
     (void)state;

@@ -79,6 +79,7 @@ static uint32_t fresh_space(void)
     }
 }
 
+/* covers: proc_create.create_fields proc_create.create_pid_fresh proc_exit.exit_zombie proc_exit.exit_orphans proc_reap.reap_only_zombie_child */
 static void table_random_ops(void **state)
 {
     (void)state;
@@ -159,6 +160,7 @@ static void table_random_ops(void **state)
     }
 }
 
+/* covers: proc_create.create_refused */
 static void table_full_changes_nothing(void **state)
 {
     (void)state;
@@ -185,6 +187,7 @@ static void table_full_changes_nothing(void **state)
     check_table();
 }
 
+/* covers: proc_reap.reap_only_zombie_child proc_reap.reap_wait proc_reap.reap_none */
 static void reap_only_own_zombies(void **state)
 {
     (void)state;

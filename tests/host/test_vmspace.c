@@ -207,6 +207,7 @@ static struct model parent_model, other_model;
 
 /* ---- template and create ------------------------------------------------- */
 
+/* covers: vm_template_init.template_kernel_half vm_template_init.template_user_empty */
 static void template_copies_kernel_half(void **state)
 {
     (void)state;
@@ -217,6 +218,7 @@ static void template_copies_kernel_half(void **state)
         assert_int_equal(frame_pool[t][i], i < 256 ? 0 : boot_pml4[i]);
 }
 
+/* covers: vm_space_create.user_half_empty vm_space_create.kernel_half_shared vm_space_create.create_count */
 static void create_is_empty_and_shares_kernel_half(void **state)
 {
     (void)state;
@@ -238,6 +240,7 @@ static void create_is_empty_and_shares_kernel_half(void **state)
     assert_int_equal(pmm_free_count(), before);
 }
 
+/* covers: vm_space_create.no_memory */
 static void create_without_memory_changes_nothing(void **state)
 {
     (void)state;
@@ -249,6 +252,7 @@ static void create_without_memory_changes_nothing(void **state)
 
 /* ---- destroy ------------------------------------------------------------ */
 
+/* covers: vm_space_destroy.destroy_result vm_space_destroy.destroy_exact */
 static void destroy_frees_exactly_the_space(void **state)
 {
     (void)state;
@@ -266,6 +270,7 @@ static void destroy_frees_exactly_the_space(void **state)
     assert_int_equal(pmm_free_count(), before);
 }
 
+/* covers: vm_space_destroy.destroy_refused */
 static void destroy_refusals_change_nothing(void **state)
 {
     (void)state;
@@ -289,6 +294,7 @@ static void destroy_refusals_change_nothing(void **state)
 
 /* ---- clone -------------------------------------------------------------- */
 
+/* covers: vm_space_clone.clone_equal vm_space_clone.clone_fresh vm_space_clone.clone_parent_unchanged */
 static void clone_matches_model(void **state)
 {
     (void)state;
@@ -314,6 +320,7 @@ static void clone_matches_model(void **state)
     }
 }
 
+/* covers: vm_space_clone.clone_refused */
 static void clone_of_empty_space_and_refusals(void **state)
 {
     (void)state;
@@ -333,6 +340,7 @@ static void clone_of_empty_space_and_refusals(void **state)
     assert_int_equal(pmm_free_count(), before);
 }
 
+/* covers: vm_space_clone.clone_fresh vm_space_destroy.destroy_exact */
 static void clone_destroy_cycles_keep_count(void **state)
 {
     (void)state;
@@ -398,6 +406,7 @@ static void assert_snapshot(const struct snapshot *s)
     }
 }
 
+/* covers: vm_space_clone.clone_no_leak */
 static void clone_out_of_memory_at_every_allocation(void **state)
 {
     (void)state;

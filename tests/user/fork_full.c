@@ -3,6 +3,7 @@
  * all, then do it again: the second round must reach the same count (full
  * recovery), and a plain fork works afterwards. Only host-independent facts
  * are printed, never the count itself. */
+/* covers: proc_create.create_refused */
 #include "t.h"
 
 #define BOUND 200

@@ -3,6 +3,7 @@
  * them with their own, and still read their own after the others and the
  * parent wrote theirs; a grandchild's writes do not reach its parent; the
  * parent's memory is untouched by all of them. */
+/* covers: vm_space_clone.clone_equal vm_space_clone.clone_parent_unchanged */
 #include "t.h"
 
 #define NCHILD     5
