@@ -1,0 +1,45 @@
+# Benchmarks (issue 7). Not part of `make check`; only bench-smoke is (as a
+# check-all stage, automatically, because this file defines it).
+#   make bench         every benchmark in one run (< 15 min on 2 cores):
+#                      writes docs/benchmarks.md and docs/benchmarks.png
+#                      (bench/bench.py measures, bench/report.py writes).
+#                      Installs linux-image-amd64 and gnuplot-nox if missing.
+#                      BENCH_PROVE=0 skips the proof timing (cold + warm
+#                      `make prove`, the slowest part); see bench/README.md.
+#   make bench-smoke   one iteration of each bench program (Isola via
+#                      tools/isola-exec, and the host bench): PASS:/FAIL: lines.
+
+BENCH_BUILD      := $(BUILD)/bench
+BENCH_USER_BINS  := $(BENCH_BUILD)/bin/forkbench $(BENCH_BUILD)/bin/bootmark
+BENCH_HOST_BIN   := $(BENCH_BUILD)/clonebench
+BENCH_HOST_SRCS  := tests/host/host_pool.c tests/host/host_support.c \
+                    kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/paging_map.c kernel/mm/vmspace.c
+BENCH_DEB        := gnuplot-nox
+
+$(BENCH_BUILD)/bin/%: bench/%.c bench/bench.mk
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  MUSLCC  $<")
+	$(Q)$(USER_CC) $(USER_CFLAGS) -o $@ $<
+
+# Same sources and host pool as tests/host, optimised like its plain variant.
+$(BENCH_HOST_BIN): bench/clonebench.c $(BENCH_HOST_SRCS) $(wildcard include/mm/*.h spec/*.acsl) \
+                   tests/host/host_support.h bench/bench.mk
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O2 -o $@ bench/clonebench.c $(BENCH_HOST_SRCS)
+
+.PHONY: bench bench-deps bench-bins bench-smoke
+bench-bins: $(BENCH_USER_BINS) $(BENCH_HOST_BIN)
+
+# A Linux kernel to compare with (any /boot/vmlinuz-*, else Debian's
+# linux-image-amd64) and gnuplot for the PNG; only `make bench` needs them.
+bench-deps: deps
+	@ls /boot/vmlinuz-* >/dev/null 2>&1 || tools/install-deps linux-image-amd64
+	@tools/install-deps $(BENCH_DEB)
+
+bench: bench-deps kernel bench-bins
+	@BUILD=$(BUILD) bench/bench.py
+	@BUILD=$(BUILD) bench/report.py
+
+bench-smoke: kernel user bench-bins
+	@BUILD=$(BUILD) bench/smoke

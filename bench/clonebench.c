@@ -1,0 +1,228 @@
+/* clonebench: the kernel's address-space code on the host, timed. Built from
+ * the same kernel/mm sources and host frame pool as tests/host. Measures
+ * vm_space_clone of a space with N user pages against memcpy of N * 4 KiB,
+ * and how clone, destroy and pmm_alloc scale with mapped pages, pool size
+ * and pool occupancy. One "clonebench: ..." line per figure (parsed by
+ * bench/bench.py); `clonebench smoke` does one repetition of each. Exit 0
+ * when every clone was checked equal to its parent and every call succeeded. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mm/vmspace.h"
+#include "mm/paging.h"
+#include "host_support.h"
+
+uint64_t boot_pml4[512];
+
+#define CB_VA_BASE 0x400000ull
+
+static int cb_smoke;
+static int cb_failed;
+
+/* Nanoseconds from CLOCK_MONOTONIC. */
+static double cb_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cb_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the n values in v (v is sorted in place). */
+static double cb_median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof v[0], cb_cmp);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Repetitions for an operation of about est_ns: enough for ~0.2 s, 5..200;
+ * 1 in smoke mode. */
+static int cb_reps(double est_ns)
+{
+    if (cb_smoke)
+        return 1;
+    int r = (int)(2e8 / (est_ns > 1 ? est_ns : 1));
+    return r < 5 ? 5 : r > 200 ? 200 : r;
+}
+
+static void cb_fail(const char *what)
+{
+    printf("clonebench: error: %s\n", what);
+    cb_failed = 1;
+}
+
+/* Fresh pool: frames [1, 1 + usable) free, the kernel template made. */
+static void cb_pool(uint32_t usable)
+{
+    host_pool_reset(1, usable);
+    for (int i = 256; i < 512; i++)
+        boot_pml4[i] = 0x100003ull + (uint64_t)i * 0x1000;
+    if (vm_template_init() == PMM_NONE)
+        cb_fail("vm_template_init");
+}
+
+/* A space with `pages` writable user pages from CB_VA_BASE, page i filled
+ * with words i * 7 + w; PMM_NONE on failure. */
+static uint32_t cb_parent(uint32_t pages)
+{
+    uint32_t p = vm_space_create();
+    if (p == PMM_NONE)
+        return PMM_NONE;
+    for (uint32_t i = 0; i < pages; i++) {
+        uint64_t va = CB_VA_BASE + (uint64_t)i * PAGE_SIZE;
+        if (vm_map(p, va, VM_WRITE) != MM_OK)
+            return PMM_NONE;
+        uint32_t f = vm_lookup(p, va).frame;
+        for (uint32_t w = 0; w < FRAME_WORDS; w++)
+            frame_pool[f][w] = (uint64_t)i * 7 + w;
+    }
+    return p;
+}
+
+/* Child c maps the same bytes as parent p at the first and last page. */
+static int cb_same(uint32_t p, uint32_t c, uint32_t pages)
+{
+    uint64_t vas[2] = { CB_VA_BASE, CB_VA_BASE + (uint64_t)(pages - 1) * PAGE_SIZE };
+    for (int k = 0; k < 2; k++) {
+        struct vm_lookup_result a = vm_lookup(p, vas[k]), b = vm_lookup(c, vas[k]);
+        if (a.status != MM_OK || b.status != MM_OK || a.frame == b.frame ||
+            memcmp(frame_pool[a.frame], frame_pool[b.frame], PAGE_SIZE) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Median clone and destroy times (ns) of parent p with `pages` pages. */
+static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *destroy_ns)
+{
+    double est = 0;
+    double t0 = cb_ns();
+    uint32_t c = vm_space_clone(p);
+    est = cb_ns() - t0;
+    if (c == PMM_NONE || !cb_same(p, c, pages))
+        cb_fail("clone missing or different from its parent");
+    if (c != PMM_NONE)
+        vm_space_destroy(c);
+    int reps = cb_reps(est);
+    double *cv = malloc(sizeof(double) * (size_t)reps), *dv = malloc(sizeof(double) * (size_t)reps);
+    for (int r = 0; r < reps; r++) {
+        t0 = cb_ns();
+        c = vm_space_clone(p);
+        double t1 = cb_ns();
+        if (c == PMM_NONE || vm_space_destroy(c) != MM_OK)
+            cb_fail("clone or destroy failed");
+        cv[r] = t1 - t0;
+        dv[r] = cb_ns() - t1;
+    }
+    *clone_ns = cb_median(cv, reps);
+    *destroy_ns = cb_median(dv, reps);
+    free(cv);
+    free(dv);
+}
+
+/* Median time (ns) of memcpy of `pages` pages between two touched buffers. */
+static double cb_time_memcpy(uint32_t pages)
+{
+    size_t n = (size_t)pages * PAGE_SIZE;
+    unsigned char *src = aligned_alloc(PAGE_SIZE, n), *dst = aligned_alloc(PAGE_SIZE, n);
+    memset(src, 0x5a, n);
+    memset(dst, 0, n);
+    double t0 = cb_ns();
+    memcpy(dst, src, n);
+    int reps = cb_reps(cb_ns() - t0);
+    double *v = malloc(sizeof(double) * (size_t)reps);
+    for (int r = 0; r < reps; r++) {
+        t0 = cb_ns();
+        memcpy(dst, src, n);
+        __asm__ volatile("" : : "r"(dst) : "memory");
+        v[r] = cb_ns() - t0;
+    }
+    if (dst[n - 1] != 0x5a)
+        cb_fail("memcpy");
+    double m = cb_median(v, reps);
+    free(v);
+    free(src);
+    free(dst);
+    return m;
+}
+
+/* Clone vs memcpy and destroy per N, the whole pool usable. */
+static void cb_clone_vs_memcpy(void)
+{
+    static const uint32_t sizes[] = { 1, 64, 1024, 8192 };
+    for (unsigned k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        cb_pool(POOL_FRAMES - 1);
+        uint32_t p = cb_parent(sizes[k]);
+        if (p == PMM_NONE) {
+            cb_fail("parent set-up");
+            return;
+        }
+        double c, d, m = cb_time_memcpy(sizes[k]);
+        cb_time_clone(p, sizes[k], &c, &d);
+        printf("clonebench: clone pages=%u clone_us=%.2f destroy_us=%.2f memcpy_us=%.2f ratio=%.2f\n",
+               sizes[k], c / 1e3, d / 1e3, m / 1e3, c / m);
+    }
+}
+
+/* Clone and destroy of a 64-page space vs the number of usable pool frames
+ * (the occupancy is the same: only the space's own frames are taken). */
+static void cb_pool_size(void)
+{
+    static const uint32_t usable[] = { 4096, 16384, POOL_FRAMES - 1 };
+    for (unsigned k = 0; k < sizeof usable / sizeof usable[0]; k++) {
+        cb_pool(usable[k]);
+        uint32_t p = cb_parent(64);
+        if (p == PMM_NONE) {
+            cb_fail("parent set-up");
+            return;
+        }
+        double c, d;
+        cb_time_clone(p, 64, &c, &d);
+        printf("clonebench: poolsize usable=%u pages=64 clone_us=%.2f destroy_us=%.2f\n",
+               usable[k], c / 1e3, d / 1e3);
+    }
+}
+
+/* pmm_alloc + pmm_free of one frame when the lowest `taken` frames are
+ * allocated (the allocator scans from frame 0), and a 64-page clone then. */
+static void cb_occupancy(void)
+{
+    static const uint32_t taken[] = { 0, 8192, 32768, 57344 };
+    for (unsigned k = 0; k < sizeof taken / sizeof taken[0]; k++) {
+        cb_pool(POOL_FRAMES - 1);
+        uint32_t p = cb_parent(64);
+        for (uint32_t i = 0; i < taken[k]; i++)
+            if (pmm_alloc(FRAME_USER, PMM_SELF, PMM_LEVEL_DATA, 0) == PMM_NONE)
+                cb_fail("filling the pool");
+        int reps = cb_smoke ? 1 : 2000;
+        double t0 = cb_ns();
+        for (int r = 0; r < reps; r++) {
+            uint32_t f = pmm_alloc(FRAME_USER, PMM_SELF, PMM_LEVEL_DATA, 0);
+            if (f == PMM_NONE || pmm_free(f) != MM_OK)
+                cb_fail("alloc/free");
+        }
+        double alloc_ns = (cb_ns() - t0) / reps;
+        double c, d;
+        cb_time_clone(p, 64, &c, &d);
+        printf("clonebench: occupancy taken=%u alloc_ns=%.1f clone64_us=%.2f\n",
+               taken[k], alloc_ns, c / 1e3);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    cb_smoke = argc > 1 && strcmp(argv[1], "smoke") == 0;
+    printf("clonebench: pool_frames=%u mode=%s\n", POOL_FRAMES, cb_smoke ? "smoke" : "full");
+    cb_clone_vs_memcpy();
+    cb_pool_size();
+    cb_occupancy();
+    printf("clonebench: %s\n", cb_failed ? "failed" : "done");
+    return cb_failed;
+}
