@@ -1,0 +1,441 @@
+#!/usr/bin/env python3
+"""Writes docs/benchmarks.md and docs/benchmarks.png from the figures of one
+`make bench` run ($BUILD/bench/results.json, written by bench/bench.py).
+Every number on the page comes from that file; the plot is drawn by gnuplot
+from data files written beside it ($BUILD/bench/plot-*.dat).
+
+usage: bench/report.py [RESULTS.json]   (env: BUILD, BENCH_DOC, BENCH_PNG)
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("BUILD", "build")
+OUT = os.path.join(BUILD, "bench")
+DOC = os.environ.get("BENCH_DOC", "docs/benchmarks.md")
+PNG = os.environ.get("BENCH_PNG", "docs/benchmarks.png")
+
+# Targets of issue 7, as (figure, the ratio's best side, limit).
+GOALS = {
+    "boot": "Isola/Linux <= 0.2 (GRUB included)",
+    "fork_rate": "Isola/Linux >= 1",
+    "clone": "clone/memcpy <= 1.5",
+    "prove_warm": "< 20 s",
+    "prove_cold": "< 180 s",
+}
+
+# What makes each figure slow, and the change that would help: the slowest
+# ratio of the run is explained with the entry of its kind.
+CAUSES = {
+    "clone": (
+        "vm_space_clone takes every frame with pmm_find_free, which scans the "
+        "descriptors from frame 0 (kernel/mm/pmm.c): the k-th frame of a clone "
+        "costs a scan past every frame already taken, so a clone of N pages "
+        "with N pages below costs O(N^2) descriptor reads (see Scaling). Each "
+        "new frame is also zeroed by pmm_claim before vm_copy_frame overwrites "
+        "it, twice the writes of memcpy; a 1-page clone also builds a root and "
+        "three tables. Proposed (proven code, for the lead): a next-fit hint "
+        "(pmm_hint, the index after the last frame taken, where pmm_find_free "
+        "starts and wraps) makes a run of allocations O(N) in total; a "
+        "pmm_claim variant that skips the zeroing when the caller overwrites "
+        "the whole frame (its contract: FrameEq instead of FrameZero) halves "
+        "the writes."),
+    "fork": (
+        "Isola copies every user page at fork (no copy-on-write), so a fork "
+        "after touching N pages costs the clone above (O(N^2) allocator "
+        "scans + 2 writes per word) plus destroy at exit; Linux shares the "
+        "pages copy-on-write and copies only page tables. Even a small fork "
+        "pays vm_space_destroy's scan of all POOL_FRAMES descriptors at exit "
+        "and the allocator scans. Proposed: the next-fit hint of pmm_find_free "
+        "and a per-space list (or owner index) of frames so that destroy is "
+        "O(owned) instead of O(POOL_FRAMES); copy-on-write is the real fix for "
+        "large processes, but it changes clone_fresh, a proven property."),
+    "boot": (
+        "Isola's boot is GRUB (El Torito from the ISO, then multiboot2 "
+        "loading of the kernel and initrd) plus the kernel's own start; Linux "
+        "is loaded directly by QEMU (-kernel) and decompresses and "
+        "initialises far more."),
+    "prove": (
+        "Cold proof time is dominated by a few modules whose goals need "
+        "the SMT solvers' full timeout before the other prover succeeds; "
+        "warm runs replay the session cache."),
+}
+
+
+def fmt(x, digits=3):
+    """x with `digits` significant digits, '-' for None."""
+    if x is None:
+        return "-"
+    if x == 0:
+        return "0"
+    mag = int(math.floor(math.log10(abs(x))))
+    dec = max(0, digits - 1 - mag)
+    return "{:,.{}f}".format(x, dec)
+
+
+def table(head, rows):
+    """A Markdown table."""
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def slope_exponent(x1, y1, x2, y2):
+    """The exponent k of y ~ x^k between two points."""
+    if not (x1 and x2 and y1 and y2) or x1 == x2:
+        return None
+    return math.log(y2 / y1) / math.log(x2 / x1)
+
+
+# ---- sections --------------------------------------------------------------
+
+def section_machine(m):
+    accel = "TCG (software emulation; KVM not used)" if m["accel"] == "tcg" else "KVM"
+    return "\n".join([
+        "- Date: %s; commit `%s`; the whole run took %s s." % (m["date"], m["commit"], m.get("bench_seconds", "-")),
+        "- CPU: %s, %s cores (shared with other work: load average %.2f at the start)."
+        % (m["cpu"], m["cores"], m["load_before"]),
+        "- QEMU: %s, **%s**, memory %s, one vCPU, the same flags for both kernels:" % (m["qemu"], accel, m["memory"]),
+        "  `%s`." % m["qemu_flags"],
+        "- Isola boots from its %s." % m["isola_boot"],
+        "- Linux: Debian's `%s` (linux-image-amd64), %s; its initramfs (built by the bench) "
+        "holds only /init and /dev/console." % (m["linux_kernel"], m["linux_boot"]),
+    ])
+
+
+def summary_rows(r):
+    """(what, Isola, reference, ratio, goal) rows of every ratio measured."""
+    rows = []
+    b = r.get("boot") or {}
+    if "ratio_isola_over_linux" in b:
+        rows.append(("boot to init, median wall time", fmt(b["isola"]["median_s"]) + " s",
+                     "Linux " + fmt(b["linux"]["median_s"]) + " s", fmt(b["ratio_isola_over_linux"]),
+                     GOALS["boot"]))
+    fk = r.get("fork") or {}
+    if "rate_ratio_isola_over_linux" in fk:
+        rows.append(("fork+exit+wait rate, small process (host clock)",
+                     fmt(fk["isola"]["rate"]["host_per_s"]) + " /s",
+                     "Linux " + fmt(fk["linux"]["rate"]["host_per_s"]) + " /s",
+                     fmt(fk["rate_ratio_isola_over_linux"]), GOALS["fork_rate"]))
+        for a, l in zip(fk["isola"]["latency"], fk["linux"]["latency"]):
+            rows.append(("fork cycle after touching %d pages (host clock)" % a["pages"],
+                         fmt(a["host_us_per_cycle"]) + " us", "Linux " + fmt(l["host_us_per_cycle"]) + " us",
+                         fmt(fk["latency_ratio_isola_over_linux"][str(a["pages"])]) + " (time)",
+                         "-"))
+    h = r.get("host") or {}
+    for c in h.get("clone", []):
+        rows.append(("vm_space_clone of %d pages (host)" % c["pages"], fmt(c["clone_us"]) + " us",
+                     "memcpy " + fmt(c["memcpy_us"]) + " us", fmt(c["ratio"]) + " (time)", GOALS["clone"]))
+    p = r.get("prove")
+    if p:
+        for label in ("cold", "warm"):
+            rows.append(("`make prove` %s (%d modules)" % (label, len(p[label]["modules"])),
+                         fmt(sum(x["seconds"] for x in p[label]["modules"])) + " s", "-", "-",
+                         GOALS["prove_" + label]))
+    return rows
+
+
+def section_prove(p):
+    if not p:
+        return ("Not measured in this run (`BENCH_PROVE=0`).")
+    cold = {x["module"]: x for x in p["cold"]["modules"]}
+    warm = {x["module"]: x for x in p["warm"]["modules"]}
+    rows = []
+    for m in cold:
+        c, w = cold[m], warm.get(m, {})
+        rows.append((m, c["status"], "%d/%d" % (c["proved"], c["total"]), fmt(c["seconds"]),
+                     fmt(c["total"] / c["seconds"]) if c["seconds"] else "-",
+                     fmt(w.get("seconds")), "%d/%d" % (w.get("cached", 0), w.get("total", 0)),
+                     fmt(w["total"] / w["seconds"]) if w.get("seconds") else "-"))
+    tc = sum(x["seconds"] for x in cold.values())
+    tw = sum(x["seconds"] for x in warm.values())
+    gc = sum(x["total"] for x in cold.values())
+    rows.append(("**total**", "", "%d/%d" % (sum(x["proved"] for x in cold.values()), gc),
+                 fmt(tc), fmt(gc / tc) if tc else "-", fmt(tw),
+                 "%d/%d" % (sum(x["cached"] for x in warm.values()), sum(x["total"] for x in warm.values())),
+                 fmt(gc / tw) if tw else "-"))
+    return "\n".join([
+        "`make prove` (Frama-C/WP, z3 + cvc4, `-wp-par %d`) on a scratch export of commit `%s`: "
+        "**cold** = an empty session (no cached prover result), **warm** = the same command again "
+        "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
+        "module (`proofs/results/<module>.json`); goals exclude the smoke tests; \"cached\" counts "
+        "the goals whose result came from the cache. Whole `make prove` wall time: cold %s s, "
+        "warm %s s (exit status %d and %d)."
+        % (p["par"], p["commit"], fmt(p["cold"]["wall_s"]), fmt(p["warm"]["wall_s"]),
+           p["cold"]["exit"], p["warm"]["exit"]),
+        "",
+        table(("module", "status", "proved/goals", "cold s", "cold goals/s", "warm s",
+               "warm cached", "warm goals/s"), rows),
+    ])
+
+
+def section_boot(b):
+    if not b:
+        return "Not measured in this run."
+    rows = [(k, ", ".join(fmt(x) for x in b[k]["runs"]), fmt(b[k]["median_s"]))
+            for k in ("isola", "linux") if k in b]
+    return "\n".join([
+        "Wall time from starting QEMU to QEMU's exit: firmware, boot loader (Isola: GRUB from "
+        "the ISO; Linux: QEMU's -kernel loader), kernel start, then `bench/bootmark` as the first "
+        "process, which prints a marker and powers off (Linux: `reboot(RB_POWER_OFF)`; Isola: "
+        "init's exit). Runs alternate between the kernels.",
+        "",
+        table(("kernel", "runs (s)", "median (s)"), rows),
+        "",
+        "Ratio Isola/Linux: **%s**." % fmt(b.get("ratio_isola_over_linux")),
+    ])
+
+
+def section_fork(fk):
+    if not fk:
+        return "Not measured in this run."
+    kernels = [k for k in ("isola", "linux") if k in fk]
+    rows = []
+    for i, a in enumerate(fk["isola"]["latency"]):
+        row = [a["pages"]]
+        for k in kernels:
+            x = fk[k]["latency"][i]
+            row += [fmt(x["host_us_per_cycle"]), fmt(x["guest_us_per_cycle"])]
+        if "linux" in fk:
+            row.append(fmt(fk["latency_ratio_isola_over_linux"][str(a["pages"])]))
+        rows.append(row)
+    head = ["pages touched"]
+    for k in kernels:
+        head += ["%s us/cycle (host clock)" % k, "%s us/cycle (guest clock)" % k]
+    if "linux" in fk:
+        head.append("time ratio Isola/Linux")
+    rate = ["%s: %s cycles/s by the host's clock, %s by its own CLOCK_MONOTONIC"
+            % (k, fmt(fk[k]["rate"]["host_per_s"]), fmt(fk[k]["rate"]["per_s"])) for k in kernels]
+    skew = [(a["pages"], a["host_us_per_cycle"] / a["guest_us_per_cycle"])
+            for a in fk["isola"]["latency"] if a["guest_us_per_cycle"]]
+    worst = max(skew, key=lambda s: s[1]) if skew else None
+    return "\n".join([
+        "`bench/forkbench` runs as init on each kernel (%d rounds, alternating; medians). A cycle is "
+        "fork, the child checks one byte of the first and last touched page and `_exit(0)`s, the "
+        "parent reaps it with wait4. The rate is for the program as it starts (no extra pages); "
+        "latency rows first map and touch N pages. Each figure is timed twice: by the program with "
+        "clock_gettime(CLOCK_MONOTONIC) (guest clock) and by the host, from the arrival times of "
+        "the program's \"begin\" and result lines on the serial port (host clock). The ratios use "
+        "the host clock, the same for both kernels." % len(fk["isola"]["rounds"]),
+        "",
+        "- Rate, small process: " + "; ".join(rate) + ". Ratio Isola/Linux: **%s**."
+        % fmt(fk.get("rate_ratio_isola_over_linux")),
+        "",
+        table(head, rows),
+        "",
+        "Isola's CLOCK_MONOTONIC counts timer interrupts, and system calls run with interrupts "
+        "off, so a long fork loses ticks: at %d pages the host measured %s times what the guest "
+        "clock said. Until the kernel's clock reads a counter that does not depend on "
+        "interrupts (e.g. the TSC calibrated against the PIT at boot), only the host-clock "
+        "figures are comparable." % (worst[0], fmt(worst[1])) if worst else "",
+        "",
+        "Linux forks copy-on-write (it copies page tables, not pages); Isola copies every page at "
+        "fork (clone_fresh), so the large-N rows compare two different designs, as the issue asks.",
+    ])
+
+
+def section_clone(h):
+    if not h:
+        return "Not measured in this run."
+    rows = [(c["pages"], fmt(c["clone_us"]), fmt(c["memcpy_us"]), fmt(c["ratio"]),
+             fmt(c["clone_us"] * 1e3 / c["pages"]), fmt(c["destroy_us"])) for c in h["clone"]]
+    return "\n".join([
+        "`bench/clonebench` on the host, linked from the kernel's own kernel/mm sources and the "
+        "host frame pool of tests/host (POOL_FRAMES = %d). A parent space gets N writable pages "
+        "(vm_map), then the median time of vm_space_clone (checked equal to the parent) is "
+        "compared with the median time of memcpy of N x 4 KiB between two touched buffers."
+        % h.get("pool_frames", 0),
+        "",
+        table(("N pages", "clone us", "memcpy us", "ratio clone/memcpy", "clone ns/page",
+               "destroy us"), rows),
+    ])
+
+
+def section_scaling(h):
+    if not h:
+        return "Not measured in this run."
+    cl = {c["pages"]: c for c in h["clone"]}
+    k_clone = slope_exponent(1024, cl.get(1024, {}).get("clone_us"), 8192, cl.get(8192, {}).get("clone_us"))
+    k_destroy = slope_exponent(1, cl.get(1, {}).get("destroy_us"), 8192, cl.get(8192, {}).get("destroy_us"))
+    ps = h["poolsize"]
+    k_pool_d = slope_exponent(ps[0]["usable"], ps[0]["destroy_us"], ps[-1]["usable"], ps[-1]["destroy_us"]) if ps else None
+    k_pool_c = slope_exponent(ps[0]["usable"], ps[0]["clone_us"], ps[-1]["usable"], ps[-1]["clone_us"]) if ps else None
+    oc = h["occupancy"]
+    slope = None
+    if len(oc) >= 2 and oc[-1]["taken"] > oc[0]["taken"]:
+        slope = (oc[-1]["alloc_ns"] - oc[0]["alloc_ns"]) / (oc[-1]["taken"] - oc[0]["taken"])
+    return "\n".join([
+        "Same host bench. Against the number of usable frames (64-page space; only its own "
+        "frames taken):",
+        "",
+        table(("usable frames", "clone us", "destroy us"),
+              [(p["usable"], fmt(p["clone_us"]), fmt(p["destroy_us"])) for p in ps]),
+        "",
+        "Against pool occupancy (the lowest `taken` frames allocated before the measurement):",
+        "",
+        table(("frames taken below", "pmm_alloc + pmm_free ns", "clone of 64 pages us"),
+              [(o["taken"], fmt(o["alloc_ns"]), fmt(o["clone64_us"])) for o in oc]),
+        "",
+        "Measured complexity:",
+        "",
+        "- **clone**: time grows as N^%s between 1024 and 8192 pages (1 would be linear): "
+        "O(N x frames taken below the first free one), i.e. O(N^2) for a space whose frames "
+        "are low in the pool; it does not depend on the pool's size (exponent %s against usable "
+        "frames) but on occupancy (table above)." % (fmt(k_clone, 2), fmt(k_pool_c, 2)),
+        "- **destroy**: exponent %s against mapped pages (1 to 8192) and %s against usable frames: "
+        "it scans all POOL_FRAMES descriptors whatever the space holds, O(POOL_FRAMES) + O(owned)."
+        % (fmt(k_destroy, 2), fmt(k_pool_d, 2)),
+        "- **pmm_alloc**: %s ns per frame taken below the first free frame: O(index of the "
+        "first free frame), O(POOL_FRAMES) when the pool is nearly full." % fmt(slope, 2),
+    ])
+
+
+def slowest(r):
+    """(description, value, kind) of the ratio farthest from its goal."""
+    cands = []
+    b = r.get("boot") or {}
+    if "ratio_isola_over_linux" in b:
+        cands.append(("boot Isola/Linux", b["ratio_isola_over_linux"], b["ratio_isola_over_linux"] / 0.2, "boot"))
+    fk = r.get("fork") or {}
+    if "rate_ratio_isola_over_linux" in fk:
+        v = fk["rate_ratio_isola_over_linux"]
+        cands.append(("fork rate Isola/Linux", v, 1 / v, "fork"))
+        for n, t in fk["latency_ratio_isola_over_linux"].items():
+            cands.append(("fork cycle time Isola/Linux at %s pages" % n, t, t, "fork"))
+    for c in (r.get("host") or {}).get("clone", []):
+        cands.append(("clone/memcpy at %d pages" % c["pages"], c["ratio"], c["ratio"] / 1.5, "clone"))
+    return max(cands, key=lambda c: c[2]) if cands else None
+
+
+def section_findings(r):
+    s = slowest(r)
+    if not s:
+        return "No ratio measured."
+    out = ["The ratio farthest from its goal in this run: **%s = %s** (%s x beyond its goal)."
+           % (s[0], fmt(s[1]), fmt(s[2])), "", "Why, and what would change it: " + CAUSES[s[3]]]
+    fk = r.get("fork") or {}
+    if s[3] != "fork" and "rate_ratio_isola_over_linux" in fk:
+        out += ["", "The fork figures have the same causes: " + CAUSES["fork"]]
+    if s[3] != "clone" and (r.get("host") or {}).get("clone"):
+        out += ["", "Clone vs memcpy: " + CAUSES["clone"]]
+    out += ["", "Boot: " + CAUSES["boot"]]
+    return "\n".join(out)
+
+
+def write_doc(r):
+    parts = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` from one run on one machine (bench/bench.py measures, "
+        "bench/report.py writes this page and [benchmarks.png](benchmarks.png)); "
+        "do not edit by hand. Performance claims count only as ratios of this run.",
+        "",
+        section_machine(r["machine"]),
+        "",
+        "## Every ratio",
+        "",
+        table(("figure", "Isola", "reference", "ratio", "goal (issue 7)"), summary_rows(r)),
+        "",
+        "![fork cycle time per touched pages, both kernels; clone vs memcpy](benchmarks.png)",
+        "",
+        "## Slowest ratio",
+        "",
+        section_findings(r),
+        "",
+        "## Proof time",
+        "",
+        section_prove(r.get("prove")),
+        "",
+        "## Boot to init",
+        "",
+        section_boot(r.get("boot")),
+        "",
+        "## fork + exit + wait",
+        "",
+        section_fork(r.get("fork")),
+        "",
+        "## Clone vs memcpy",
+        "",
+        section_clone(r.get("host")),
+        "",
+        "## Scaling",
+        "",
+        section_scaling(r.get("host")),
+        "",
+        "## Reproducing",
+        "",
+        "    make bench                 # everything, writes this page and the PNG",
+        "    make bench BENCH_PROVE=0   # without the proof timing (the longest part)",
+        "    make bench-smoke           # one iteration of each bench program (a make check stage)",
+        "",
+        "See bench/README.md for the knobs (ACCEL, BENCH_MEM, BENCH_BOOTS, BENCH_FORK_ROUNDS, "
+        "BENCH_PROVE_PAR, BENCH_LINUX).",
+        "",
+    ]
+    with open(DOC, "w") as f:
+        f.write("\n".join(parts))
+
+
+def write_png(r):
+    """The two plots, drawn by gnuplot; skipped (with a note) without data."""
+    fk, h = r.get("fork"), r.get("host")
+    if not fk or not h:
+        print("report: no fork or host figures: %s not redrawn" % PNG)
+        return
+    dat = os.path.join(OUT, "plot-fork.dat")
+    with open(dat, "w") as f:
+        f.write("# pages isola_host_us isola_guest_us linux_host_us\n")
+        for i, a in enumerate(fk["isola"]["latency"]):
+            l = fk["linux"]["latency"][i] if "linux" in fk else {}
+            f.write("%d %g %g %s\n" % (a["pages"], a["host_us_per_cycle"], a["guest_us_per_cycle"],
+                                       l.get("host_us_per_cycle", "NaN")))
+    dat2 = os.path.join(OUT, "plot-clone.dat")
+    with open(dat2, "w") as f:
+        f.write("# pages clone_us memcpy_us\n")
+        for c in h["clone"]:
+            f.write("%d %g %g\n" % (c["pages"], c["clone_us"], c["memcpy_us"]))
+    m = r["machine"]
+    script = """
+set terminal pngcairo size 1200,500 font "DejaVu Sans,10"
+set output "{png}"
+set multiplot layout 1,2 title "Isola benchmarks, {date}, {accel} ({cpu})"
+set logscale xy
+set xrange [0.7:12000]
+set grid
+set key top left
+set xlabel "pages touched before fork"
+set ylabel "microseconds per fork+exit+wait"
+set title "fork cycle time in QEMU (lower is better)"
+plot "{fork}" using 1:2 with linespoints lw 2 pt 7 title "Isola (host clock)", \\
+     "" using 1:3 with linespoints dt 2 pt 6 title "Isola (its own clock: loses ticks)", \\
+     "" using 1:4 with linespoints lw 2 pt 5 title "Linux {linux} (host clock)"
+set xlabel "pages N"
+set ylabel "microseconds"
+set title "vm\\\\_space\\\\_clone vs memcpy of N x 4 KiB on the host"
+plot "{clone}" using 1:2 with linespoints lw 2 pt 7 title "vm\\\\_space\\\\_clone", \\
+     "" using 1:3 with linespoints lw 2 pt 5 title "memcpy"
+unset multiplot
+""".format(png=PNG, date=m["date"], accel=m["accel"].upper(), cpu=m["cpu"],
+           fork=dat, clone=dat2, linux=m.get("linux_kernel") or "")
+    gp = os.path.join(OUT, "plot.gp")
+    with open(gp, "w") as f:
+        f.write(script)
+    subprocess.run(["gnuplot", gp], check=True)
+
+
+def main():
+    os.chdir(ROOT)
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(OUT, "results.json")
+    with open(path) as f:
+        r = json.load(f)
+    write_doc(r)
+    write_png(r)
+    print("report: wrote %s and %s" % (DOC, PNG))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
