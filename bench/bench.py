@@ -7,7 +7,8 @@ Measures (all in this one run, so the ratios compare like with like):
          prints a marker and powers off, same QEMU flags; median of BENCH_BOOTS.
   fork   bench/forkbench as init on both kernels (rate, latency per size).
   host   bench/clonebench: vm_space_clone vs memcpy, scaling of clone,
-         destroy and pmm_alloc.
+         destroy and pmm_alloc; then clonebench-nextfit, the experiment of
+         a next-fit pmm_find_free (bench/nextfit.c, not in the kernel).
   prove  `make prove` cold (empty session) then warm (same session), in a
          scratch export of HEAD, so the developer's cache is not touched.
 Results: $BUILD/bench/results.json (+ the raw logs beside it).
@@ -279,11 +280,12 @@ def bench_fork(linux, bins):
 
 def bench_host(prog):
     """clonebench on the host: clone vs memcpy and the scaling figures."""
+    name = os.path.basename(prog)
     out = run([prog])
-    with open(os.path.join(OUT, "clonebench.log"), "w") as f:
+    with open(os.path.join(OUT, name + ".log"), "w") as f:
         f.write(out)
     if "clonebench: done" not in out:
-        raise SystemExit("bench: clonebench failed; see %s/clonebench.log" % OUT)
+        raise SystemExit("bench: %s failed; see %s/%s.log" % (name, OUT, name))
     res = {"clone": [], "poolsize": [], "occupancy": []}
     for line in out.splitlines():
         m = re.match(r"clonebench: (clone|poolsize|occupancy) ", line)
@@ -291,7 +293,7 @@ def bench_host(prog):
             res[m.group(1)].append(fields(line))
         elif line.startswith("clonebench: pool_frames="):
             res["pool_frames"] = fields(line)["pool_frames"]
-    log("host: clone/memcpy ratios " + ", ".join(
+    log(name + ": clone/memcpy ratios " + ", ".join(
         "N=%d %.1f" % (c["pages"], c["ratio"]) for c in res["clone"]))
     return res
 
@@ -365,6 +367,8 @@ def main():
         results["fork"] = bench_fork(linux, bins)
     if "host" in only:
         results["host"] = bench_host(os.path.join(OUT, "clonebench"))
+        # The experiment: the same with a next-fit pmm_find_free (bench/nextfit.c).
+        results["host_nextfit"] = bench_host(os.path.join(OUT, "clonebench-nextfit"))
     if "prove" in only:
         results["prove"] = bench_prove()
     elif os.environ.get("BENCH_PROVE", "1") == "0":
