@@ -114,6 +114,10 @@ long vmarea_protect(uint64_t lo, uint64_t hi, uint32_t prot);
 /* munmap: forgets reservations and hidden pages in [lo, hi) (the caller
  * unmaps the mapped pages). */
 void vmarea_release(uint64_t lo, uint64_t hi);
+/* The lowest page va' >= va (page-aligned) of space root whose last-level
+ * page table exists: every page in [va, va') is unmapped. VM_USER_TOP if
+ * none. Lets range operations skip empty terabytes in a few steps. */
+uint64_t vmarea_next_walkable(uint32_t root, uint64_t va);
 
 /* The console line discipline (fd 0/1/2). */
 void tty_set_raw(bool raw);

@@ -15,15 +15,6 @@ static bool vmarea_mapped(uint64_t va)
     return vm_lookup(vm_root(), va).status == MM_OK;
 }
 
-static bool vmarea_reserved(uint64_t va)
-{
-    struct task *t = vm_me();
-    for (int i = 0; i < TASK_NONE_RANGES; i++)
-        if (t->none_ranges[i].lo <= va && va < t->none_ranges[i].hi)
-            return true;
-    return false;
-}
-
 /* The shadow slot hiding va, or -1. */
 static int vmarea_shadow_slot(uint64_t va)
 {
@@ -88,13 +79,81 @@ static bool vmarea_unhide(uint64_t va, int i, uint32_t flags)
     return true;
 }
 
+uint64_t vmarea_next_walkable(uint32_t root, uint64_t va)
+{
+    while (va < VM_USER_TOP) {
+        uint32_t t = root;
+        unsigned lvl;
+        for (lvl = 4; lvl >= 2; lvl--) {
+            uint64_t e = frame_pool[t][(va >> (12 + 9 * (lvl - 1))) % FRAME_WORDS];
+            if (!pte_present(e) || pte_frame(e) >= POOL_FRAMES)
+                break;
+            t = pte_frame(e);
+        }
+        if (lvl < 2)
+            return va;
+        uint64_t span = 1ull << (12 + 9 * (lvl - 1));      /* what the missing table covers */
+        va = (va & ~(span - 1)) + span;
+    }
+    return VM_USER_TOP;
+}
+
+/* The end of the furthest-reaching reservation holding va; va if none. */
+static uint64_t vmarea_reserved_end(uint64_t va)
+{
+    struct task *t = vm_me();
+    uint64_t end = va;
+    for (int i = 0; i < TASK_NONE_RANGES; i++)
+        if (t->none_ranges[i].lo <= va && va < t->none_ranges[i].hi && t->none_ranges[i].hi > end)
+            end = t->none_ranges[i].hi;
+    return end;
+}
+
+/* The first page >= va that mprotect may have to change: one whose page
+ * table exists, a hidden page, or (with_reserved) a reserved page; hi if
+ * none below hi. Every other page of [va, hi) is unmapped and not hidden. */
+static uint64_t vmarea_next_candidate(uint64_t va, uint64_t hi, bool with_reserved)
+{
+    struct task *t = vm_me();
+    uint64_t next = vmarea_next_walkable(vm_root(), va);
+    for (int i = 0; i < TASK_SHADOWS; i++)
+        if (t->shadow_of[i] >= va && t->shadow_of[i] < next)
+            next = t->shadow_of[i];
+    for (int i = 0; with_reserved && i < TASK_NONE_RANGES; i++) {
+        uint64_t rlo = t->none_ranges[i].lo, rhi = t->none_ranges[i].hi;
+        if (rlo < rhi && rhi > va) {
+            uint64_t first = rlo > va ? rlo : va;
+            if (first < next)
+                next = first;
+        }
+    }
+    return next < hi ? next : hi;
+}
+
+/* Every page of [lo, hi) is mapped, reserved or hidden. Reservations are
+ * stepped over whole, so a huge reservation costs one step. */
+static bool vmarea_all_known(uint64_t lo, uint64_t hi)
+{
+    for (uint64_t va = lo; va < hi;) {
+        uint64_t end = vmarea_reserved_end(va);
+        if (end > va) {
+            va = end;
+            continue;
+        }
+        if (!vmarea_mapped(va) && vmarea_shadow_slot(va) < 0)
+            return false;
+        va += PAGE_SIZE;
+    }
+    return true;
+}
+
 long vmarea_protect(uint64_t lo, uint64_t hi, uint32_t prot)
 {
-    for (uint64_t va = lo; va < hi; va += PAGE_SIZE)
-        if (!vmarea_mapped(va) && !vmarea_reserved(va) && vmarea_shadow_slot(va) < 0)
-            return -ENOMEM;
+    if (!vmarea_all_known(lo, hi))
+        return -ENOMEM;
     uint32_t flags = vmarea_prot_flags(prot);
-    for (uint64_t va = lo; va < hi; va += PAGE_SIZE) {
+    for (uint64_t va = vmarea_next_candidate(lo, hi, prot != 0); va < hi;
+         va = vmarea_next_candidate(va + PAGE_SIZE, hi, prot != 0)) {
         int slot = vmarea_shadow_slot(va);
         bool ok = true;
         if (vmarea_mapped(va))
