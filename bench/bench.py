@@ -8,7 +8,8 @@ Measures (all in this one run, so the ratios compare like with like):
   fork   bench/forkbench as init on both kernels (rate, latency per size).
   host   bench/clonebench: vm_space_clone vs memcpy, scaling of clone,
          destroy and pmm_alloc; then clonebench-nextfit, the experiment of
-         a next-fit pmm_find_free (bench/nextfit.c, not in the kernel).
+         a next-fit pmm_find_free (bench/nextfit.c) and clonebench-walk, a
+         destroy that walks the tables (bench/walkdestroy.c): not the kernel.
   prove  `make prove` cold (empty session) then warm (same session), in a
          scratch export of HEAD, so the developer's cache is not touched.
 Results: $BUILD/bench/results.json (+ the raw logs beside it).
@@ -359,25 +360,41 @@ def main():
     if set(only) != {"boot", "fork", "host", "prove"} and os.path.exists(path):
         with open(path) as f:
             results = json.load(f)   # a partial run updates the last full one
-    results["machine"] = machine_info(linux)
+    full = set(only) >= {"boot", "fork", "host"}
+    if full or "machine" not in results:
+        results["machine"] = machine_info(linux)
+    else:
+        results["machine"].setdefault("partial_updates", []).append(
+            "%s: %s" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), " ".join(only)))
     start = time.monotonic()
+
+    def save():
+        """results.json as far as measured (a long run can be stopped)."""
+        with open(path, "w") as f:
+            json.dump(results, f, indent=1)
+            f.write("\n")
+
     if "boot" in only:
         results["boot"] = bench_boot(linux, bins)
+        save()
     if "fork" in only:
         results["fork"] = bench_fork(linux, bins)
+        save()
     if "host" in only:
         results["host"] = bench_host(os.path.join(OUT, "clonebench"))
         # The experiment: the same with a next-fit pmm_find_free (bench/nextfit.c).
         results["host_nextfit"] = bench_host(os.path.join(OUT, "clonebench-nextfit"))
+        # And destroy by a walk of the space's tables (bench/walkdestroy.c).
+        results["host_walk"] = bench_host(os.path.join(OUT, "clonebench-walk"))
+        save()
     if "prove" in only:
         results["prove"] = bench_prove()
     elif os.environ.get("BENCH_PROVE", "1") == "0":
         results["prove"] = None
-    results["machine"]["bench_seconds"] = round(time.monotonic() - start)
-    with open(path, "w") as f:
-        json.dump(results, f, indent=1)
-        f.write("\n")
-    log("results in %s (%d s)" % (path, results["machine"]["bench_seconds"]))
+    if full:
+        results["machine"]["bench_seconds"] = round(time.monotonic() - start)
+    save()
+    log("results in %s (%d s)" % (path, time.monotonic() - start))
     return 0
 
 

@@ -241,13 +241,15 @@ def section_fork(fk):
     ])
 
 
-def section_clone(h, nf):
+def section_clone(h, nf, wk):
     if not h:
         return "Not measured in this run."
     nfc = {c["pages"]: c for c in (nf or {}).get("clone", [])}
+    wkc = {c["pages"]: c for c in (wk or {}).get("clone", [])}
     rows = [(c["pages"], fmt(c["clone_us"]), fmt(c["memcpy_us"]), fmt(c["ratio"]),
              fmt(c["clone_us"] * 1e3 / c["pages"]), fmt(c["destroy_us"]),
-             fmt(nfc.get(c["pages"], {}).get("clone_us")), fmt(nfc.get(c["pages"], {}).get("ratio")))
+             fmt(nfc.get(c["pages"], {}).get("clone_us")), fmt(nfc.get(c["pages"], {}).get("ratio")),
+             fmt(wkc.get(c["pages"], {}).get("destroy_us")))
             for c in h["clone"]]
     return "\n".join([
         "`bench/clonebench` on the host, linked from the kernel's own kernel/mm sources and the "
@@ -257,11 +259,13 @@ def section_clone(h, nf):
         % h.get("pool_frames", 0),
         "",
         table(("N pages", "clone us", "memcpy us", "ratio clone/memcpy", "clone ns/page",
-               "destroy us", "next-fit clone us", "next-fit ratio"), rows),
+               "destroy us", "next-fit clone us", "next-fit ratio", "walk destroy us"), rows),
         "",
-        "The last two columns are an experiment, not the kernel: clonebench-nextfit links "
+        "The last three columns are experiments, not the kernel: clonebench-nextfit links "
         "bench/nextfit.c, a pmm_find_free that starts after the frame it found last (next fit) "
-        "instead of at frame 0, the fix proposed below; its memcpy is timed again in that run.",
+        "instead of at frame 0 (its memcpy is timed again in that run); clonebench-walk links "
+        "bench/walkdestroy.c, a vm_space_destroy that walks the space's own tables instead of "
+        "scanning every descriptor. Both are the fixes proposed above.",
     ])
 
 
@@ -343,6 +347,13 @@ def section_findings(r):
                 "slower, it is because it cycles through the whole pool and so writes cache-cold "
                 "frames, while the scan from frame 0 reuses the frames just freed (a hint reset "
                 "to the lowest freed frame would keep both)."]
+    wk = {c["pages"]: c for c in (r.get("host_walk") or {}).get("clone", [])}
+    if wk and cl:
+        out += ["", "Experiment (host, not the kernel): with destroy walking the space's tables "
+                "(bench/walkdestroy.c) instead of scanning the pool, destroy takes " + ", ".join(
+                    "%s us instead of %s at %d pages" % (fmt(wk[n]["destroy_us"]), fmt(cl[n]["destroy_us"]), n)
+                    for n in sorted(wk) if n in cl) + "; every exit of a small Isola process pays "
+                "that destroy, which is why the small-process fork rate would follow."]
     out += ["", "Boot: " + CAUSES["boot"]]
     return "\n".join(out)
 
@@ -381,7 +392,7 @@ def write_doc(r):
         "",
         "## Clone vs memcpy",
         "",
-        section_clone(r.get("host"), r.get("host_nextfit")),
+        section_clone(r.get("host"), r.get("host_nextfit"), r.get("host_walk")),
         "",
         "## Scaling",
         "",
