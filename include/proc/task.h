@@ -118,6 +118,9 @@ void vmarea_release(uint64_t lo, uint64_t hi);
  * page table exists: every page in [va, va') is unmapped. VM_USER_TOP if
  * none. Lets range operations skip empty terabytes in a few steps. */
 uint64_t vmarea_next_walkable(uint32_t root, uint64_t va);
+/* True iff va is a shadow page in use (hiding a PROT_NONE page): user
+ * munmap/mmap leave it alone, so the hidden bytes survive. */
+bool vmarea_is_shadow(uint64_t va);
 
 /* The console line discipline (fd 0/1/2). */
 void tty_set_raw(bool raw);

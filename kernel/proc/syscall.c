@@ -231,13 +231,13 @@ static long sys_lseek(uint64_t fd, int64_t off, uint64_t whence)
     return (long)f->offset;
 }
 
-/* Unmaps every mapped page in [lo, hi); walks only the page tables that
- * exist, so an empty terabyte costs a few steps. */
+/* Unmaps every mapped page in [lo, hi) except shadow pages in use; walks
+ * only the page tables that exist, so an empty terabyte costs a few steps. */
 static void unmap_range(uint64_t lo, uint64_t hi)
 {
     for (uint64_t va = vmarea_next_walkable(space(), lo); va < hi;
          va = vmarea_next_walkable(space(), va + PAGE_SIZE))
-        if (vm_lookup(space(), va).status == MM_OK)
+        if (vm_lookup(space(), va).status == MM_OK && !vmarea_is_shadow(va))
             vm_unmap(space(), va);
 }
 

@@ -33,8 +33,9 @@ static uint64_t vmarea_shadow_va(int i)
 /* Copies the page at src_va to the page at dst_va (both mapped). */
 static void vmarea_copy_page(uint64_t dst_va, uint64_t src_va)
 {
-    uint32_t d = vm_lookup(vm_root(), dst_va).frame, s = vm_lookup(vm_root(), src_va).frame;
-    memcpy(frame_pool[d], frame_pool[s], PAGE_SIZE);
+    struct vm_lookup_result d = vm_lookup(vm_root(), dst_va), s = vm_lookup(vm_root(), src_va);
+    if (d.status == MM_OK && s.status == MM_OK)
+        memcpy(frame_pool[d.frame], frame_pool[s.frame], PAGE_SIZE);
 }
 
 uint32_t vmarea_prot_flags(uint64_t prot)
@@ -96,6 +97,13 @@ uint64_t vmarea_next_walkable(uint32_t root, uint64_t va)
         va = (va & ~(span - 1)) + span;
     }
     return VM_USER_TOP;
+}
+
+bool vmarea_is_shadow(uint64_t va)
+{
+    if (va < USER_SHADOW_BASE || va >= USER_SHADOW_BASE + (uint64_t)TASK_SHADOWS * PAGE_SIZE)
+        return false;
+    return vm_me()->shadow_of[(va - USER_SHADOW_BASE) / PAGE_SIZE] != 0;
 }
 
 /* The end of the furthest-reaching reservation holding va; va if none. */
