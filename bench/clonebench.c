@@ -99,58 +99,58 @@ static int cb_same(uint32_t p, uint32_t c, uint32_t pages)
     return 1;
 }
 
-/* Median clone and destroy times (ns) of parent p with `pages` pages. */
-static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *destroy_ns)
+/* Median times (ns) of vm_space_clone and vm_space_destroy of parent p with
+ * `pages` pages and, when memcpy_ns is not NULL, of memcpy of as many pages
+ * between two touched buffers, timed in the same repetitions (interleaved,
+ * so a change in the machine's load hits both sides alike). */
+static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *destroy_ns,
+                          double *memcpy_ns)
 {
-    double est = 0;
+    size_t n = (size_t)pages * PAGE_SIZE;
+    unsigned char *src = NULL, *dst = NULL;
+    if (memcpy_ns) {
+        src = aligned_alloc(PAGE_SIZE, n);
+        dst = aligned_alloc(PAGE_SIZE, n);
+        memset(src, 0x5a, n);
+        memset(dst, 0, n);
+    }
     double t0 = cb_ns();
     uint32_t c = vm_space_clone(p);
-    est = cb_ns() - t0;
+    double est = cb_ns() - t0;
     if (c == PMM_NONE || !cb_same(p, c, pages))
         cb_fail("clone missing or different from its parent");
     if (c != PMM_NONE)
         vm_space_destroy(c);
     int reps = cb_reps(est);
     double *cv = malloc(sizeof(double) * (size_t)reps), *dv = malloc(sizeof(double) * (size_t)reps);
+    double *mv = malloc(sizeof(double) * (size_t)reps);
     for (int r = 0; r < reps; r++) {
         t0 = cb_ns();
         c = vm_space_clone(p);
         double t1 = cb_ns();
         if (c == PMM_NONE || vm_space_destroy(c) != MM_OK)
             cb_fail("clone or destroy failed");
+        double t2 = cb_ns();
         cv[r] = t1 - t0;
-        dv[r] = cb_ns() - t1;
+        dv[r] = t2 - t1;
+        if (memcpy_ns) {
+            memcpy(dst, src, n);
+            __asm__ volatile("" : : "r"(dst) : "memory");
+            mv[r] = cb_ns() - t2;
+        }
     }
     *clone_ns = cb_median(cv, reps);
     *destroy_ns = cb_median(dv, reps);
+    if (memcpy_ns) {
+        if (dst[n - 1] != 0x5a)
+            cb_fail("memcpy");
+        *memcpy_ns = cb_median(mv, reps);
+    }
     free(cv);
     free(dv);
-}
-
-/* Median time (ns) of memcpy of `pages` pages between two touched buffers. */
-static double cb_time_memcpy(uint32_t pages)
-{
-    size_t n = (size_t)pages * PAGE_SIZE;
-    unsigned char *src = aligned_alloc(PAGE_SIZE, n), *dst = aligned_alloc(PAGE_SIZE, n);
-    memset(src, 0x5a, n);
-    memset(dst, 0, n);
-    double t0 = cb_ns();
-    memcpy(dst, src, n);
-    int reps = cb_reps(cb_ns() - t0);
-    double *v = malloc(sizeof(double) * (size_t)reps);
-    for (int r = 0; r < reps; r++) {
-        t0 = cb_ns();
-        memcpy(dst, src, n);
-        __asm__ volatile("" : : "r"(dst) : "memory");
-        v[r] = cb_ns() - t0;
-    }
-    if (dst[n - 1] != 0x5a)
-        cb_fail("memcpy");
-    double m = cb_median(v, reps);
-    free(v);
+    free(mv);
     free(src);
     free(dst);
-    return m;
 }
 
 /* Clone vs memcpy and destroy per N, the whole pool usable. */
@@ -164,8 +164,8 @@ static void cb_clone_vs_memcpy(void)
             cb_fail("parent set-up");
             return;
         }
-        double c, d, m = cb_time_memcpy(sizes[k]);
-        cb_time_clone(p, sizes[k], &c, &d);
+        double c, d, m;
+        cb_time_clone(p, sizes[k], &c, &d, &m);
         printf("clonebench: clone pages=%u clone_us=%.2f destroy_us=%.2f memcpy_us=%.2f ratio=%.2f\n",
                sizes[k], c / 1e3, d / 1e3, m / 1e3, c / m);
     }
@@ -184,7 +184,7 @@ static void cb_pool_size(void)
             return;
         }
         double c, d;
-        cb_time_clone(p, 64, &c, &d);
+        cb_time_clone(p, 64, &c, &d, NULL);
         printf("clonebench: poolsize usable=%u pages=64 clone_us=%.2f destroy_us=%.2f\n",
                usable[k], c / 1e3, d / 1e3);
     }
@@ -210,7 +210,7 @@ static void cb_occupancy(void)
         }
         double alloc_ns = (cb_ns() - t0) / reps;
         double c, d;
-        cb_time_clone(p, 64, &c, &d);
+        cb_time_clone(p, 64, &c, &d, NULL);
         printf("clonebench: occupancy taken=%u alloc_ns=%.1f clone64_us=%.2f\n",
                taken[k], alloc_ns, c / 1e3);
     }

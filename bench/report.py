@@ -58,10 +58,6 @@ CAUSES = {
         "loading of the kernel and initrd) plus the kernel's own start; Linux "
         "is loaded directly by QEMU (-kernel) and decompresses and "
         "initialises far more."),
-    "prove": (
-        "Cold proof time is dominated by a few modules whose goals need "
-        "the SMT solvers' full timeout before the other prover succeeds; "
-        "warm runs replay the session cache."),
 }
 
 
@@ -94,16 +90,22 @@ def slope_exponent(x1, y1, x2, y2):
 
 def section_machine(m):
     accel = "TCG (software emulation; KVM not used)" if m["accel"] == "tcg" else "KVM"
-    return "\n".join([
-        "- Date: %s; commit `%s`; the whole run took %s s." % (m["date"], m["commit"], m.get("bench_seconds", "-")),
+    lines = [
+        "- Date: %s; commit `%s`; the measurements took %s s (builds and installs not counted)."
+        % (m["date"], m["commit"], m.get("bench_seconds", "-")),
         "- CPU: %s, %s cores (shared with other work: load average %.2f at the start)."
         % (m["cpu"], m["cores"], m["load_before"]),
-        "- QEMU: %s, **%s**, memory %s, one vCPU, the same flags for both kernels:" % (m["qemu"], accel, m["memory"]),
+        "- QEMU: %s, **%s**, memory %s, one vCPU, the same flags for both kernels:"
+        % (m["qemu"], accel, m["memory"]),
         "  `%s`." % m["qemu_flags"],
         "- Isola boots from its %s." % m["isola_boot"],
         "- Linux: Debian's `%s` (linux-image-amd64), %s; its initramfs (built by the bench) "
         "holds only /init and /dev/console." % (m["linux_kernel"], m["linux_boot"]),
-    ])
+    ]
+    if m.get("partial_updates"):
+        lines.append("- Phases measured again after this run (BENCH_ONLY), their figures replace "
+                     "the run's: %s." % "; ".join(m["partial_updates"]))
+    return "\n".join(lines)
 
 
 def summary_rows(r):
