@@ -118,6 +118,12 @@ void vmarea_release(uint64_t lo, uint64_t hi);
  * page table exists: every page in [va, va') is unmapped. VM_USER_TOP if
  * none. Lets range operations skip empty terabytes in a few steps. */
 uint64_t vmarea_next_walkable(uint32_t root, uint64_t va);
+/* The lowest mapped page of [va, hi) in space root (va page-aligned), or
+ * hi: reads only the tables that exist, a last-level table entry by entry. */
+uint64_t vmarea_next_mapped(uint32_t root, uint64_t va, uint64_t hi);
+/* The lowest page of [lo, hi) (page-aligned) that is mapped, reserved or
+ * hidden in the current process; hi if the range is free. */
+uint64_t vmarea_first_used(uint64_t lo, uint64_t hi);
 /* True iff va is a shadow page in use (hiding a PROT_NONE page): user
  * munmap/mmap leave it alone, so the hidden bytes survive. */
 bool vmarea_is_shadow(uint64_t va);

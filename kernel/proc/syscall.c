@@ -235,9 +235,9 @@ static long sys_lseek(uint64_t fd, int64_t off, uint64_t whence)
  * only the page tables that exist, so an empty terabyte costs a few steps. */
 static void unmap_range(uint64_t lo, uint64_t hi)
 {
-    for (uint64_t va = vmarea_next_walkable(space(), lo); va < hi;
-         va = vmarea_next_walkable(space(), va + PAGE_SIZE))
-        if (vm_lookup(space(), va).status == MM_OK && !vmarea_is_shadow(va))
+    for (uint64_t va = vmarea_next_mapped(space(), lo, hi); va < hi;
+         va = vmarea_next_mapped(space(), va + PAGE_SIZE, hi))
+        if (!vmarea_is_shadow(va))
             vm_unmap(space(), va);
 }
 
@@ -251,6 +251,21 @@ static bool map_range(uint64_t lo, uint64_t hi, uint32_t flags)
             return false;
         }
     return true;
+}
+
+/* The highest free range of n bytes (page-aligned) in [floor,
+ * USER_MMAP_TOP), first fit from the top, so freed address space (and the
+ * page tables still covering it) is used again; 0 if there is none. */
+static uint64_t mmap_find_hole(uint64_t n, uint64_t floor)
+{
+    uint64_t hi = USER_MMAP_TOP;
+    while (hi >= floor && hi - floor >= n) {
+        uint64_t used = vmarea_first_used(hi - n, hi);
+        if (used == hi)
+            return hi - n;
+        hi = used;                  /* a hole must end at or below a used page */
+    }
+    return 0;
 }
 
 static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags)
@@ -271,15 +286,15 @@ static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags)
         unmap_range(va, va + n);
         vmarea_release(va, va + n);
     } else {
-        if (t->mmap_low - n < page_up(t->brk_base) + BRK_MAX || n > t->mmap_low)
+        va = mmap_find_hole(n, page_up(t->brk_base) + BRK_MAX);
+        if (va == 0)
             return -ENOMEM;
-        va = t->mmap_low - n;
     }
     if (prot != 0 && !map_range(va, va + n, vmarea_prot_flags(prot)))
         return -ENOMEM;
     if (prot == 0 && !vmarea_reserve(va, va + n))
         return -ENOMEM;
-    if (!(flags & 0x10))
+    if (!(flags & 0x10) && va < t->mmap_low)
         t->mmap_low = va;
     return (long)va;
 }

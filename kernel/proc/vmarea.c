@@ -99,11 +99,40 @@ uint64_t vmarea_next_walkable(uint32_t root, uint64_t va)
     return VM_USER_TOP;
 }
 
+uint64_t vmarea_next_mapped(uint32_t root, uint64_t va, uint64_t hi)
+{
+    for (va = vmarea_next_walkable(root, va); va < hi; va = vmarea_next_walkable(root, va)) {
+        uint32_t t = root;
+        for (unsigned lvl = 4; lvl >= 2; lvl--)
+            t = pte_frame(frame_pool[t][(va >> (12 + 9 * (lvl - 1))) % FRAME_WORDS]);
+        /* t is va's last-level table: scan it up to its end or hi */
+        for (uint32_t i = (uint32_t)(va >> 12) % FRAME_WORDS; i < FRAME_WORDS && va < hi; i++, va += PAGE_SIZE)
+            if (pte_present(frame_pool[t][i]))
+                return va;
+    }
+    return hi;
+}
+
 bool vmarea_is_shadow(uint64_t va)
 {
     if (va < USER_SHADOW_BASE || va >= USER_SHADOW_BASE + (uint64_t)TASK_SHADOWS * PAGE_SIZE)
         return false;
     return vm_me()->shadow_of[(va - USER_SHADOW_BASE) / PAGE_SIZE] != 0;
+}
+
+uint64_t vmarea_first_used(uint64_t lo, uint64_t hi)
+{
+    struct task *t = vm_me();
+    uint64_t first = hi;
+    for (int i = 0; i < TASK_NONE_RANGES; i++) {
+        uint64_t rlo = t->none_ranges[i].lo, rhi = t->none_ranges[i].hi;
+        if (rlo < rhi && rhi > lo && rlo < first)
+            first = rlo > lo ? rlo : lo;
+    }
+    for (int i = 0; i < TASK_SHADOWS; i++)
+        if (t->shadow_of[i] >= lo && t->shadow_of[i] < first)
+            first = t->shadow_of[i];
+    return vmarea_next_mapped(vm_root(), lo, first);
 }
 
 /* The end of the furthest-reaching reservation holding va; va if none. */
