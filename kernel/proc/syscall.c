@@ -253,12 +253,11 @@ static bool map_range(uint64_t lo, uint64_t hi, uint32_t flags)
     return true;
 }
 
-/* The highest free range of n bytes (page-aligned) in [floor,
- * USER_MMAP_TOP), first fit from the top, so freed address space (and the
- * page tables still covering it) is used again; 0 if there is none. */
-static uint64_t mmap_find_hole(uint64_t n, uint64_t floor)
+/* The highest free range of n bytes (page-aligned) in [floor, from),
+ * first fit downwards; 0 if there is none. */
+static uint64_t mmap_hole_below(uint64_t from, uint64_t n, uint64_t floor)
 {
-    uint64_t hi = USER_MMAP_TOP;
+    uint64_t hi = from;
     while (hi >= floor && hi - floor >= n) {
         uint64_t used = vmarea_first_used(hi - n, hi);
         if (used == hi)
@@ -266,6 +265,17 @@ static uint64_t mmap_find_hole(uint64_t n, uint64_t floor)
         hi = used;                  /* a hole must end at or below a used page */
     }
     return 0;
+}
+
+/* Where a new mapping of n bytes goes: below the task's search point
+ * mmap_low (everything above it was handed out, except what munmap gave
+ * back, which raised it), else anywhere below USER_MMAP_TOP. Freed address
+ * space and the page tables still covering it are used again. 0 if full. */
+static uint64_t mmap_find_hole(struct task *t, uint64_t n)
+{
+    uint64_t floor = page_up(t->brk_base) + BRK_MAX;
+    uint64_t va = mmap_hole_below(t->mmap_low, n, floor);
+    return va ? va : mmap_hole_below(USER_MMAP_TOP, n, floor);
 }
 
 static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags)
@@ -286,7 +296,7 @@ static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags)
         unmap_range(va, va + n);
         vmarea_release(va, va + n);
     } else {
-        va = mmap_find_hole(n, page_up(t->brk_base) + BRK_MAX);
+        va = mmap_find_hole(t, n);
         if (va == 0)
             return -ENOMEM;
     }
@@ -294,7 +304,7 @@ static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags)
         return -ENOMEM;
     if (prot == 0 && !vmarea_reserve(va, va + n))
         return -ENOMEM;
-    if (!(flags & 0x10) && va < t->mmap_low)
+    if (!(flags & 0x10))
         t->mmap_low = va;
     return (long)va;
 }
@@ -303,8 +313,12 @@ static long sys_munmap(uint64_t addr, uint64_t len)
 {
     if (addr % PAGE_SIZE || len == 0 || !uaccess_range_ok(addr, page_up(len)))
         return -EINVAL;
-    unmap_range(addr, addr + page_up(len));
-    vmarea_release(addr, addr + page_up(len));
+    uint64_t end = addr + page_up(len);
+    unmap_range(addr, end);
+    vmarea_release(addr, end);
+    struct task *t = me();
+    if (end > t->mmap_low && addr < USER_MMAP_TOP)      /* freed space to hand out again */
+        t->mmap_low = end < USER_MMAP_TOP ? end : USER_MMAP_TOP;
     return 0;
 }
 
