@@ -242,7 +242,7 @@ static uint64_t map_addr(void)
 /* Lengths for the mapping calls: mostly a few pages, sometimes huge. */
 static uint64_t map_len(void)
 {
-    return one_in(8) ? any_len() : PAGE * (1 + below(8)) - (one_in(4) ? below(PAGE) : 0);
+    return one_in(32) ? any_len() : PAGE * (1 + below(8)) - (one_in(4) ? below(PAGE) : 0);
 }
 
 /* An (address, length) for munmap/mprotect/MAP_FIXED: drawn, and moved to
@@ -296,7 +296,7 @@ static long c_brk(void)
     case 0: return sys6(12, (long)any_ptr(), 0, 0, 0, 0, 0);
     case 1: return sys6(12, cur + (long)below(64 * PAGE), 0, 0, 0, 0, 0);
     case 2: return sys6(12, cur - (long)below(64 * PAGE), 0, 0, 0, 0, 0);
-    default: return sys6(12, cur + (long)(1ul << (20 + below(12))), 0, 0, 0, 0, 0);
+    default: return sys6(12, cur + (long)(1ul << (20 + below(one_in(16) ? 12 : 5))), 0, 0, 0, 0, 0);
     }
 }
 
@@ -675,8 +675,10 @@ int main(int argc, char **argv)
             ok_canary &= canary_ok();
             ok_pid &= sys6(39, 0, 0, 0, 0, 0, 0) == pid;
         }
-        if (i % 10000 == 0)
-            fprintf(stderr, "fuzz: %lu calls\n", i);
+        if (i % 10000 == 0) {
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            fprintf(stderr, "fuzz: %lu calls, %ld s\n", i, (long)(t1.tv_sec - t0.tv_sec));
+        }
     }
     /* nothing left behind: no child, every kept mapping released */
     int st;
