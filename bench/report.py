@@ -14,7 +14,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("BUILD", "build")
-OUT = os.path.join(BUILD, "bench")
+OUT = os.path.abspath(os.path.join(BUILD, "bench"))
 DOC = os.environ.get("BENCH_DOC", "docs/benchmarks.md")
 PNG = os.environ.get("BENCH_PNG", "docs/benchmarks.png")
 
@@ -123,16 +123,16 @@ def summary_rows(r):
                      "Linux " + fmt(fk["linux"]["rate"]["host_per_s"]) + " /s",
                      fmt(fk["rate_ratio_isola_over_linux"]), GOALS["fork_rate"]))
         for a, l in zip(fk["isola"]["latency"], fk["linux"]["latency"]):
-            rows.append(("fork cycle after touching %d pages (host clock)" % a["pages"],
+            rows.append(("fork cycle after touching %d page%s (host clock)" % (a["pages"], "s" * (a["pages"] != 1)),
                          fmt(a["host_us_per_cycle"]) + " us", "Linux " + fmt(l["host_us_per_cycle"]) + " us",
                          fmt(fk["latency_ratio_isola_over_linux"][str(a["pages"])]) + " (time)",
                          "-"))
     h = r.get("host") or {}
     for c in h.get("clone", []):
-        rows.append(("vm_space_clone of %d pages (host)" % c["pages"], fmt(c["clone_us"]) + " us",
+        rows.append(("vm_space_clone of %d page%s (host)" % (c["pages"], "s" * (c["pages"] != 1)), fmt(c["clone_us"]) + " us",
                      "memcpy " + fmt(c["memcpy_us"]) + " us", fmt(c["ratio"]) + " (time)", GOALS["clone"]))
     for c in (r.get("host_nextfit") or {}).get("clone", []):
-        rows.append(("*experiment*: the same with a next-fit pmm_find_free, %d pages" % c["pages"],
+        rows.append(("*experiment*: the same with a next-fit pmm_find_free, N=%d" % c["pages"],
                      fmt(c["clone_us"]) + " us", "memcpy " + fmt(c["memcpy_us"]) + " us",
                      fmt(c["ratio"]) + " (time)", "(not the kernel)"))
     p = r.get("prove")
@@ -146,7 +146,7 @@ def summary_rows(r):
 
 def section_prove(p):
     if not p:
-        return ("Not measured in this run (`BENCH_PROVE=0`).")
+        return ("Not measured (opt-in: `make bench BENCH_PROVE=1`).")
     cold = {x["module"]: x for x in p["cold"]["modules"]}
     warm = {x["module"]: x for x in p["warm"]["modules"]}
     rows = []
@@ -163,7 +163,10 @@ def section_prove(p):
                  fmt(tc), fmt(gc / tc) if tc else "-", fmt(tw),
                  "%d/%d" % (sum(x["cached"] for x in warm.values()), sum(x["total"] for x in warm.values())),
                  fmt(gc / tw) if tw else "-"))
+    carried = ("**Not measured in this run**: these figures are from the last run with "
+               "`BENCH_PROVE=1`, on %s. " % p.get("date", "?")) if p.get("carried_over") else ""
     return "\n".join([
+        carried +
         "`make prove` (Frama-C/WP, z3 + cvc4, `-wp-par %d`) on a scratch export of commit `%s`: "
         "**cold** = an empty session (no cached prover result), **warm** = the same command again "
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
@@ -343,7 +346,7 @@ def section_findings(r):
     if nf and cl:
         out += ["", "Experiment (host, not the kernel): with a next-fit pmm_find_free "
                 "(bench/nextfit.c) the clone/memcpy ratio goes " + ", ".join(
-                    "from %s to %s at %d pages" % (fmt(cl[n]["ratio"]), fmt(nf[n]["ratio"]), n)
+                    "from %s to %s at N=%d" % (fmt(cl[n]["ratio"]), fmt(nf[n]["ratio"]), n)
                     for n in sorted(nf) if n in cl) + ". The small clones keep their fixed "
                 "cost (a root and three tables zeroed, the kernel half copied); where next fit is "
                 "slower, it is because it cycles through the whole pool and so writes cache-cold "
@@ -353,7 +356,7 @@ def section_findings(r):
     if wk and cl:
         out += ["", "Experiment (host, not the kernel): with destroy walking the space's tables "
                 "(bench/walkdestroy.c) instead of scanning the pool, destroy takes " + ", ".join(
-                    "%s us instead of %s at %d pages" % (fmt(wk[n]["destroy_us"]), fmt(cl[n]["destroy_us"]), n)
+                    "%s us instead of %s at N=%d" % (fmt(wk[n]["destroy_us"]), fmt(cl[n]["destroy_us"]), n)
                     for n in sorted(wk) if n in cl) + "; every exit of a small Isola process pays "
                 "that destroy, which is why the small-process fork rate would follow."]
     out += ["", "Boot: " + CAUSES["boot"]]
@@ -402,8 +405,8 @@ def write_doc(r):
         "",
         "## Reproducing",
         "",
-        "    make bench                 # everything, writes this page and the PNG",
-        "    make bench BENCH_PROVE=0   # without the proof timing (the longest part)",
+        "    make bench                 # boot, fork, clone: writes this page and the PNG",
+        "    make bench BENCH_PROVE=1   # and the cold + warm proof timing (the longest part)",
         "    make bench-smoke           # one iteration of each bench program (a make check stage)",
         "",
         "See bench/README.md for the knobs (ACCEL, BENCH_MEM, BENCH_BOOTS, BENCH_FORK_ROUNDS, "
@@ -462,8 +465,8 @@ unset multiplot
 
 
 def main():
+    path = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(OUT, "results.json")
     os.chdir(ROOT)
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(OUT, "results.json")
     with open(path) as f:
         r = json.load(f)
     write_doc(r)
