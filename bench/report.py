@@ -138,7 +138,8 @@ def summary_rows(r):
     p = r.get("prove")
     if p:
         for label in ("cold", "warm"):
-            rows.append(("`make prove` %s (%d modules)" % (label, len(p[label]["modules"])),
+            when = " (earlier run, %s)" % p.get("date", "?") if p.get("carried_over") else ""
+            rows.append(("`make prove` %s (%d modules)%s" % (label, len(p[label]["modules"]), when),
                          fmt(sum(x["seconds"] for x in p[label]["modules"])) + " s", "-", "-",
                          GOALS["prove_" + label]))
     return rows
