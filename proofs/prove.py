@@ -33,7 +33,7 @@ SESSION_DIR = os.environ.get("PROVE_SESSION_DIR", "proofs/session")
 RESULTS_DIR = os.environ.get("PROVE_RESULTS_DIR", "proofs/results")
 WP_FLAGS_FILE = "proofs/wp-flags"
 TRUSTED_BASE = "docs/trusted-base.md"
-PROVERS = "z3,cvc4"
+PROVERS = "z3,cvc4,cvc4-fmf"
 
 
 # The argv of one Frama-C run for one module. The caller may rely on: every
@@ -552,19 +552,20 @@ def ensure_why3_provers():
 # time is below the limit, which on a loaded machine is most of them (smoke
 # tests above all), so warm runs were not warm. A cached unknown is replayed;
 # the driver drops a module's cache when the timeout or flags change.
-# A second z3 prover, "z3-eager" (Why3 alternative "eager"), derived from the
-# z3 section: the same binary, driver and limits, plus
-# smt.qi.eager_threshold=5, which makes z3 instantiate quantifiers sooner. It
-# closes assigns goals whose region inclusion Qed leaves as an existential
-# (e.g. a callee's point region inside a caller's ranged assigns). It is only
-# used when a module asks for it (`-wp-prover z3,cvc4,z3-eager` in
-# proofs/wp-flags); it changes no prover's verdict, only which goals z3 finds.
-def z3_eager_section(z3_section):
-    sec = re.sub(r'^(command(?:_steps)? = "\S*z3 -smt2)', r'\1 smt.qi.eager_threshold=5',
-                 z3_section, flags=re.M)
-    sec = re.sub(r'^shortcut = "z3"$', 'shortcut = "z3-eager"', sec, flags=re.M)
+# A second cvc4 prover, "cvc4-fmf" (Why3 alternative "fmf"), derived from the
+# cvc4 section: the same binary, driver and limits, plus --finite-model-find
+# (model-based quantifier instantiation). It closes the assigns goals whose
+# region inclusion Qed leaves as an existential over pure arithmetic (a
+# callee's region inside a caller's ranged assigns: `exists i. a <= i <= a &&
+# 0 <= i <= 65535`), which z3 and plain cvc4 cannot instantiate in a large
+# context (no trigger). An unsat answer is as sound as any cvc4 answer: the
+# option only changes which instances cvc4 tries.
+def cvc4_fmf_section(cvc4_section):
+    sec = re.sub(r'^(command(?:_steps)? = "\S*cvc4 .*?) %f"$', r'\1 --finite-model-find %f"',
+                 cvc4_section, flags=re.M)
+    sec = re.sub(r'^shortcut = "cvc4"$', 'shortcut = "cvc4-fmf"', sec, flags=re.M)
     sec = re.sub(r'^alternative = "[^"]*"\n', '', sec, flags=re.M)
-    return sec.replace("prover]\n", 'prover]\nalternative = "eager"\n', 1)
+    return sec.replace("prover]\n", 'prover]\nalternative = "fmf"\n', 1)
 
 
 def local_why3_config():
@@ -592,7 +593,8 @@ def local_why3_config():
                     'import "%s"\nunknown "^timeout$" "timeout"\n'
                     % os.path.join(drivers, d.group(1) + ".drv"))
         sections[i] = sec.replace(d.group(0), 'driver = "%s"' % local)
-        sections.append(z3_eager_section(sections[i]))
+    sections += [cvc4_fmf_section(sec) for sec in list(sections)
+                 if sec.startswith("prover]") and re.search(r'^shortcut = "cvc4"$', sec, re.M)]
     conf = os.path.join(outdir, "why3.conf")
     with open(conf, "w") as f:
         f.write("\n[".join(sections))

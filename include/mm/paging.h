@@ -72,9 +72,9 @@ uint64_t pte_make_table(uint32_t f);
 */
 uint32_t pt_root_create(void);
 
-/* Map a fresh zeroed user frame at va with flags, creating tables as needed.
- * Contract final; the implementation is not in kernel/mm/paging.c yet: its
- * proof is not at 100 % (see docs/wip-vm_map.md), so it is not linked. */
+/* Map a fresh zeroed user frame at va with flags, creating the missing
+ * tables first. All frames it needs (FramesNeeded: missing tables + 1) are
+ * counted before anything changes, so it either succeeds or changes nothing. */
 /*@ requires paging_valid: PagingValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
@@ -96,11 +96,10 @@ uint32_t pt_root_create(void);
       ensures map_ok: \result == MM_OK;
       ensures map_result: Mapped(root, va) && LookupFlags(root, va) == flags &&
                           LeafPte(root, va) == LeafEntry(LookupFrame(root, va), flags);
-      ensures map_fresh: PmmFrame(LookupFrame(root, va)) &&
-                         \at(pmm_desc_state[LookupFrame(root, va)], Pre) == FRAME_FREE &&
-                         pmm_desc_state[LookupFrame(root, va)] == FRAME_USER &&
-                         pmm_desc_owner[LookupFrame(root, va)] == root &&
-                         FrameZero(LookupFrame(root, va));
+      ensures map_fresh: \let f = LookupFrame(root, va);
+                         PmmFrame(f) && \at(pmm_desc_state[f], Pre) == FRAME_FREE &&
+                         pmm_desc_state[f] == FRAME_USER && pmm_desc_owner[f] == root &&
+                         FrameZero(f);
       ensures map_frame: LeavesSameExcept{Pre, Post}(root, va);
       ensures map_count: pmm_nfree == \old(pmm_nfree) - FramesNeeded{Pre}(root, va);
     complete behaviors;

@@ -162,6 +162,274 @@ uint32_t pt_root_create(void)
     return r;
 }
 
+/* ---- vm_map and its helpers */
+
+/*@ // Frame words at L2 are those of L1, except frame c and slot i of frame t.
+  predicate PoolSameExceptNew{L1, L2}(integer c, integer t, integer i) =
+    \forall integer g, w; PmmFrame(g) && g != c && 0 <= w < FRAME_WORDS && (g != t || w != i) ==>
+      \at(frame_pool[g][w], L2) == \at(frame_pool[g][w], L1);
+  // Every space root of L1 is still one at L2.
+  predicate RootsKept{L1, L2} = \forall integer r; SpaceRoot{L1}(r) ==> SpaceRoot{L2}(r);
+  // Every frame free at L2 was free at L1.
+  predicate FreeWasFree{L1, L2} = \forall integer g; PmmFrame(g) &&
+    \at(pmm_desc_state[g], L2) == FRAME_FREE ==> \at(pmm_desc_state[g], L1) == FRAME_FREE;
+*/
+
+/* How many frames vm_map takes for va: missing tables plus the user frame. */
+/*@ requires PmmFrame(root) && UserVa(va);
+    assigns \nothing;
+    ensures needed: \result == FramesNeeded(root, va);
+*/
+static uint32_t pt_frames_needed(uint32_t root, uint64_t va)
+{
+    uint32_t t3 = pt_next(root, pt_ix4(va));
+    //@ assert hint_l3: t3 == WalkL3(root, va);
+    if (t3 == PMM_NONE)
+        return 4;
+    uint32_t t2 = pt_next(t3, pt_ix3(va));
+    //@ assert hint_l2: t2 == WalkL2(root, va);
+    if (t2 == PMM_NONE)
+        return 3;
+    uint32_t t1 = pt_next(t2, pt_ix2(va));
+    //@ assert hint_l1: t1 == WalkL1(root, va);
+    if (t1 == PMM_NONE)
+        return 2;
+    return 1;
+}
+
+/* The descriptor prefix of the frame hanging from slot i of table t. */
+/*@ requires PmmFrame(t) && 0 <= i < FRAME_WORDS;
+    assigns \nothing;
+    ensures slot_id: \result == t * 512 + i;
+*/
+static uint64_t pt_slot_id(uint32_t t, uint32_t i)
+{
+    return (uint64_t)t * FRAME_WORDS + i;
+}
+
+/* The level one below lvl. */
+/*@ requires 1 <= lvl <= PMM_LEVEL_ROOT;
+    assigns \nothing;
+    ensures level_below: \result == lvl - 1;
+*/
+static uint8_t pt_level_below(uint8_t lvl)
+{
+    return (uint8_t)(lvl - 1);
+}
+
+/* Free frame c becomes a zeroed table of t's owner one level below t, and
+ * the empty slot i of t now leads to it. No lookup of any space changes:
+ * the new table is empty. */
+/*@ requires paging_valid: PagingValid;
+    requires PmmFrame(t) && pmm_desc_state[t] == FRAME_TABLE && 2 <= pmm_desc_level[t] <= PMM_LEVEL_ROOT;
+    requires 0 <= i < SlotLimit(pmm_desc_level[t]) && frame_pool[t][i] == 0;
+    requires PmmFrame(c) && pmm_desc_state[c] == FRAME_FREE;
+    assigns pmm_desc_state[c], pmm_desc_owner[c], pmm_desc_level[c], pmm_desc_prefix[c],
+            pmm_nfree, frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i];
+    ensures paging_valid: PagingValid;
+    ensures install_slot: frame_pool[t][i] == TableEntry(c);
+    ensures install_table: TableOf(c, \old(pmm_desc_owner[t]), \old(pmm_desc_level[t]) - 1) &&
+                           pmm_desc_prefix[c] == t * 512 + i;
+    ensures install_count: pmm_nfree == \old(pmm_nfree) - 1;
+    ensures install_leaves: LeavesSameExcept{Pre, Post}(-1, -1);
+    ensures install_desc: PmmDescSameExcept{Pre, Post}(c);
+    ensures install_pool: PoolSameExceptNew{Pre, Post}(c, t, i);
+    ensures install_zero: FrameZero(c);
+    ensures install_roots: RootsKept{Pre, Post};
+    ensures install_free: FreeWasFree{Pre, Post};
+*/
+static void pt_install_table(uint32_t t, uint32_t i, uint32_t c)
+{
+    pmm_claim(c, FRAME_TABLE, pmm_owner(t), pt_level_below(pmm_level(t)), pt_slot_id(t, i));
+    //@ assert mid_valid: PagingValid;
+    //@ assert mid_leaves: LeavesSameExcept{Pre, Here}(-1, -1);
+    /*@ ghost Mid: ; */
+    frame_pool[t][i] = pte_make_table(c);
+    //@ assert slot_only: PoolSameExceptSlot{Mid, Here}(t, i);
+    //@ assert slot_ctx: AddEmptyTable{Mid, Here}(t, i, c);
+    //@ assert slot_new: SlotOk(t, i);
+    //@ assert table_t: TableOk(t);
+    //@ assert tables_others: \forall integer g; PmmFrame(g) && g != t && pmm_desc_state[g] == FRAME_TABLE ==> TableOk(g);
+    //@ assert leaves_new: LeavesSameExcept{Mid, Here}(-1, -1);
+}
+
+/* Free frame u becomes a zeroed user frame of space root, mapped at va with
+ * flags in the page table t1 that covers va (its slot is empty). Every other
+ * lookup of every space is unchanged. */
+/*@ requires paging_valid: PagingValid;
+    requires SpaceRoot(root) && UserVa(va) && VmFlags(flags);
+    requires t1 == WalkL1(root, va) && t1 != POOL_FRAMES && frame_pool[t1][Ix1(va)] == 0;
+    requires PmmFrame(u) && pmm_desc_state[u] == FRAME_FREE;
+    assigns pmm_desc_state[u], pmm_desc_owner[u], pmm_desc_level[u], pmm_desc_prefix[u],
+            pmm_nfree, frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[t1][Ix1(va)];
+    ensures paging_valid: PagingValid;
+    ensures install_leaf: LeafPte(root, va) == LeafEntry(u, flags);
+    ensures install_user: pmm_desc_state[u] == FRAME_USER && pmm_desc_owner[u] == root && FrameZero(u);
+    ensures install_count: pmm_nfree == \old(pmm_nfree) - 1;
+    ensures install_leaves: LeavesSameExcept{Pre, Post}(root, va);
+    ensures install_desc: PmmDescSameExcept{Pre, Post}(u);
+    ensures install_roots: RootsKept{Pre, Post};
+    ensures install_free: FreeWasFree{Pre, Post};
+*/
+static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u, uint32_t flags)
+{
+    uint32_t i = pt_ix1(va);
+    pmm_claim(u, FRAME_USER, root, PMM_LEVEL_DATA, pt_slot_id(t1, i));
+    //@ assert mid_valid: PagingValid;
+    //@ assert mid_leaves: LeavesSameExcept{Pre, Here}(-1, -1);
+    //@ assert mid_walk: WalkL1(root, va) == t1 && SpaceRoot(root);
+    /*@ ghost Mid: ; */
+    frame_pool[t1][i] = pte_make(u, flags);
+    //@ assert slot_only: PoolSameExceptSlot{Mid, Here}(t1, i);
+    //@ assert slot_ctx: SetLeafCtx{Mid, Here}(t1, i);
+    //@ assert slot_new: SlotOk(t1, i);
+    //@ assert slots_old: \forall integer k; 0 <= k < FRAME_WORDS && k != i ==> SlotOk(t1, k);
+    //@ assert table_t: TableOk(t1);
+    //@ assert tables_others: \forall integer g; PmmFrame(g) && g != t1 && pmm_desc_state[g] == FRAME_TABLE ==> TableOk(g);
+    //@ assert leaves_new: LeavesSameExcept{Mid, Here}(root, va);
+}
+
+/* The table slot i of table t (level >= 2) leads to; when the slot is
+ * empty, a free frame becomes that table first (pt_install_table). Written
+ * with an early return, so that no path joins after the install call. */
+/*@ requires paging_valid: PagingValid;
+    requires PmmFrame(t) && pmm_desc_state[t] == FRAME_TABLE && 2 <= pmm_desc_level[t] <= PMM_LEVEL_ROOT;
+    requires 0 <= i < SlotLimit(pmm_desc_level[t]);
+    requires room: PteTarget(frame_pool[t][i]) == POOL_FRAMES ==> pmm_nfree >= 1;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures paging_valid: PagingValid;
+    ensures at_slot: PteTarget(frame_pool[t][i]) == \result && \result != t;
+    ensures at_table: TableOf(\result, \old(pmm_desc_owner[t]), \old(pmm_desc_level[t]) - 1) &&
+                      pmm_desc_prefix[\result] == t * 512 + i;
+    ensures at_count: pmm_nfree == \old(pmm_nfree) - (\old(PteTarget(frame_pool[t][i])) == POOL_FRAMES ? 1 : 0);
+    ensures at_leaves: LeavesSameExcept{Pre, Post}(-1, -1);
+    ensures at_desc: PmmDescSameExcept{Pre, Post}(\result);
+    ensures at_pool: PoolSameExceptNew{Pre, Post}(\result, t, i);
+    ensures at_roots: RootsKept{Pre, Post};
+    ensures at_free: FreeWasFree{Pre, Post};
+    ensures at_same: \old(PteTarget(frame_pool[t][i])) != POOL_FRAMES ==> MmSame{Pre, Post};
+    ensures at_zero: \old(PteTarget(frame_pool[t][i])) == POOL_FRAMES ==> FrameZero(\result);
+    ensures at_was: \at(pmm_desc_state[\result], Pre) == FRAME_FREE ||
+                    (\at(pmm_desc_state[\result], Pre) == FRAME_TABLE &&
+                     \at(pmm_desc_level[\result], Pre) == \at(pmm_desc_level[t], Pre) - 1);
+*/
+static uint32_t pt_table_at(uint32_t t, uint32_t i)
+{
+    uint32_t n = pt_next(t, i);
+    if (n != PMM_NONE) {
+        //@ assert old_slot: frame_pool[t][i] != 0 && SlotOk(t, i);
+        //@ assert old_child: frame_pool[t][i] == TableEntry(PteFrame(frame_pool[t][i])) && n == PteFrame(frame_pool[t][i]);
+        //@ assert old_table: TableOf(n, pmm_desc_owner[t], pmm_desc_level[t] - 1) && pmm_desc_prefix[n] == t * 512 + i;
+        return n;
+    }
+    //@ assert empty_slot: frame_pool[t][i] == 0;
+    n = pmm_find_free();
+    pt_install_table(t, i, n);
+    //@ assert new_slot: frame_pool[t][i] == TableEntry(n) && PtePresent(TableEntry(n)) && PteIndex(TableEntry(n)) == n;
+    return n;
+}
+
+/* A free frame becomes a zeroed user frame of space root, mapped at va with
+ * flags in the page table t1 that covers va (its slot is empty); returns
+ * it. Every other lookup of every space is unchanged. Its assigns clause is
+ * vm_map's (ranged): vm_map's inclusion check is then range in range. */
+/*@ requires paging_valid: PagingValid;
+    requires SpaceRoot(root) && UserVa(va) && VmFlags(flags);
+    requires t1 == WalkL1(root, va) && t1 != POOL_FRAMES && frame_pool[t1][Ix1(va)] == 0;
+    requires room: pmm_nfree >= 1;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures paging_valid: PagingValid;
+    ensures leaf_fresh: PmmFrame(\result) && \at(pmm_desc_state[\result], Pre) == FRAME_FREE;
+    ensures leaf_entry: LeafPte(root, va) == LeafEntry(\result, flags);
+    ensures leaf_user: pmm_desc_state[\result] == FRAME_USER && pmm_desc_owner[\result] == root &&
+                       FrameZero(\result);
+    ensures leaf_count: pmm_nfree == \old(pmm_nfree) - 1;
+    ensures leaf_leaves: LeavesSameExcept{Pre, Post}(root, va);
+    ensures leaf_desc: PmmDescSameExcept{Pre, Post}(\result);
+    ensures leaf_roots: RootsKept{Pre, Post};
+    ensures leaf_free: FreeWasFree{Pre, Post};
+*/
+static uint32_t pt_map_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t flags)
+{
+    uint32_t u = pmm_find_free();
+    //@ assert leaf_bounds: 0 <= t1 < POOL_FRAMES && 0 <= u < POOL_FRAMES && pmm_desc_state[u] == FRAME_FREE;
+    pt_install_leaf(root, va, t1, u, flags);
+    return u;
+}
+
+mm_status vm_map(uint32_t root, uint64_t va, uint32_t flags)
+{
+    if (!vm_args_ok(root, va) || !vm_flags_ok(flags))
+        return MM_BAD_ARGUMENT;
+    if (pte_present(pt_leaf(root, va)))
+        return MM_ALREADY_MAPPED;
+    if (pmm_free_count() < pt_frames_needed(root, va))
+        return MM_NO_MEMORY;
+    /* From here on every allocation succeeds: nothing to roll back. */
+    //@ assert unmapped: LeafPte(root, va) == 0;
+    uint32_t i4 = pt_ix4(va), i3 = pt_ix3(va), i2 = pt_ix2(va);
+    uint32_t t3 = pt_table_at(root, i4);
+    //@ assert hint_l3: t3 == WalkL3(root, va) && TableOf(t3, root, 3) && SpaceRoot(root);
+    //@ assert cases_l3a: WalkL3{Pre}(root, va) == POOL_FRAMES ==> FrameZero(t3) && pmm_nfree == \at(pmm_nfree, Pre) - 1;
+    //@ assert cases_l3b: WalkL3{Pre}(root, va) == POOL_FRAMES ==> frame_pool[t3][i3] == 0 && WalkL2(root, va) == POOL_FRAMES;
+    //@ assert cases_l3c: WalkL3{Pre}(root, va) != POOL_FRAMES ==> MmSame{Pre, Here} && WalkL3{Pre}(root, va) == t3;
+    //@ assert cases_l3d: WalkL3{Pre}(root, va) != POOL_FRAMES ==> frame_pool[t3][i3] == \at(frame_pool[WalkL3(root, va)][Ix3(va)], Pre);
+    //@ assert cases_l3e: WalkL3{Pre}(root, va) != POOL_FRAMES ==> WalkL2(root, va) == WalkL2{Pre}(root, va);
+    /*@ assert cases_l3f: WalkL3{Pre}(root, va) != POOL_FRAMES && WalkL2(root, va) != POOL_FRAMES ==>
+          frame_pool[WalkL2(root, va)][Ix2(va)] == \at(frame_pool[WalkL2(root, va)][Ix2(va)], Pre) &&
+          WalkL1(root, va) == WalkL1{Pre}(root, va); */
+    //@ assert count_l3: pmm_nfree - FramesNeeded(root, va) == \at(pmm_nfree, Pre) - FramesNeeded{Pre}(root, va);
+    //@ assert room_l3: pmm_nfree >= FramesNeeded(root, va) >= 1;
+    /*@ ghost L3: ; */
+    uint32_t t2 = pt_table_at(t3, i3);
+    //@ assert keep2_ne: t2 != root && t2 != t3 && TableOf(t3, root, 3) && SpaceRoot(root);
+    //@ assert keep2_slot: frame_pool[root][i4] == \at(frame_pool[root][i4], L3);
+    //@ assert keep2_w3: WalkL3(root, va) == t3;
+    //@ assert hint_l2: t2 == WalkL2(root, va) && TableOf(t2, root, 2);
+    //@ assert keep2_leaves: LeavesSameExcept{Pre, Here}(-1, -1);
+    //@ assert keep2_roots: RootsKept{Pre, Here} && FreeWasFree{Pre, Here};
+    //@ assert cases_l2a: WalkL2{L3}(root, va) == POOL_FRAMES ==> FrameZero(t2) && pmm_nfree == \at(pmm_nfree, L3) - 1;
+    //@ assert cases_l2b: WalkL2{L3}(root, va) == POOL_FRAMES ==> frame_pool[t2][i2] == 0 && WalkL1(root, va) == POOL_FRAMES;
+    //@ assert cases_l2c: WalkL2{L3}(root, va) != POOL_FRAMES ==> MmSame{L3, Here} && WalkL2{L3}(root, va) == t2;
+    //@ assert cases_l2d: WalkL2{L3}(root, va) != POOL_FRAMES ==> frame_pool[t2][i2] == \at(frame_pool[WalkL2(root, va)][Ix2(va)], L3);
+    //@ assert cases_l2e: WalkL2{L3}(root, va) != POOL_FRAMES ==> WalkL1(root, va) == WalkL1{L3}(root, va);
+    //@ assert count_l2a: pmm_nfree - FramesNeeded(root, va) == \at(pmm_nfree, L3) - FramesNeeded{L3}(root, va);
+    //@ assert count_l2: pmm_nfree - FramesNeeded(root, va) == \at(pmm_nfree, Pre) - FramesNeeded{Pre}(root, va);
+    //@ assert room_l2: pmm_nfree >= FramesNeeded(root, va) >= 1;
+    /*@ ghost L2: ; */
+    uint32_t t1 = pt_table_at(t2, i2);
+    //@ assert keep1_t2: t1 != t2;
+    /*@ assert keep1_was: \forall integer g; g == t1 ==> \at(pmm_desc_state[g], L2) == FRAME_FREE ||
+          (\at(pmm_desc_state[g], L2) == FRAME_TABLE && \at(pmm_desc_level[g], L2) == 1); */
+    //@ assert keep1_l2: TableOf{L2}(t3, root, 3) && TableOf{L2}(t2, root, 2) && SpaceRoot{L2}(root);
+    //@ assert keep1_t3: t1 != root && t1 != t3;
+    //@ assert keep1_ne: t1 != root && t1 != t3 && t1 != t2 && TableOf(t3, root, 3) && TableOf(t2, root, 2) && SpaceRoot(root);
+    //@ assert keep1_slots: frame_pool[root][i4] == \at(frame_pool[root][i4], L2) && frame_pool[t3][i3] == \at(frame_pool[t3][i3], L2);
+    //@ assert keep1_w3: WalkL3(root, va) == t3;
+    //@ assert keep1_w2: WalkL2(root, va) == t2;
+    //@ assert hint_l1: t1 == WalkL1(root, va) && TableOf(t1, root, 1);
+    //@ assert keep1_leaves: LeavesSameExcept{Pre, Here}(-1, -1);
+    //@ assert keep1_roots: RootsKept{Pre, Here} && FreeWasFree{Pre, Here};
+    //@ assert cases_l1: WalkL1{L2}(root, va) != POOL_FRAMES ==> MmSame{L2, Here};
+    //@ assert count_l1a: FramesNeeded(root, va) == 1 && pmm_nfree == \at(pmm_nfree, L2) - (WalkL1{L2}(root, va) == POOL_FRAMES ? 1 : 0);
+    //@ assert count_l1: pmm_nfree == \at(pmm_nfree, Pre) - (FramesNeeded{Pre}(root, va) - 1) && pmm_nfree >= 1;
+    //@ assert keep1_slot: LeafPte(root, va) == 0 && frame_pool[t1][Ix1(va)] == 0;
+    /*@ ghost L1: ; */
+    uint32_t u = pt_map_leaf(root, va, t1, flags);
+    (void)u; /* only the assertions below name it */
+    //@ assert was_free: PmmFrame(u) && FreeWasFree{Pre, L1} && \forall integer g; g == u ==> \at(pmm_desc_state[g], L1) == FRAME_FREE;
+    //@ assert u_was_free: \forall integer g; g == u ==> \at(pmm_desc_state[g], Pre) == FRAME_FREE;
+    //@ assert leaf_frame: LookupFrame(root, va) == u && LookupFlags(root, va) == flags;
+    //@ assert fresh_pre: \let f = LookupFrame(root, va); \at(pmm_desc_state[f], Pre) == FRAME_FREE;
+    //@ assert leaf_leaves: LeavesSameExcept{Pre, Here}(root, va);
+    tlb_flush_page(va);
+    return MM_OK;
+}
+
 mm_status vm_unmap(uint32_t root, uint64_t va)
 {
     if (!vm_args_ok(root, va))

@@ -1,4 +1,4 @@
-/* libFuzzer driver for the vm API (kernel/mm/{pmm,paging,paging_map,vmspace}.c,
+/* libFuzzer driver for the vm API (kernel/mm/{pmm,paging,vmspace}.c,
  * unmodified): each input is a program of create / map / unmap / protect /
  * lookup / clone / destroy / write operations over four space slots and a
  * small pool (so running out of frames is common), every result checked

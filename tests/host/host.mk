@@ -24,7 +24,7 @@ HOST_DEPS     := $(HOST_SUPPORT) tests/host/host_support.h $(HOST_MM_SRCS) \
 # paging.c does not stop the pmm tests). The paging suite is built only once
 # kernel/mm/paging.c exists.
 HOST_SRCS_pmm    := $(filter kernel/mm/pmm.c,$(HOST_MM_SRCS))
-HOST_SRCS_paging := $(filter kernel/mm/pmm.c kernel/mm/paging.c,$(HOST_MM_SRCS)) kernel/mm/paging_map.c
+HOST_SRCS_paging := $(filter kernel/mm/pmm.c kernel/mm/paging.c,$(HOST_MM_SRCS))
 HOST_SUITES   := pmm $(if $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),paging)
 # vmspace (issue 4) links vmspace.c even before it joins PROVEN_SRCS.
 HOST_SRCS_vmspace := $(HOST_SRCS_paging) $(wildcard kernel/mm/vmspace.c)
