@@ -31,7 +31,7 @@ HOST_SRCS_vmspace := $(HOST_SRCS_paging) $(wildcard kernel/mm/vmspace.c)
 HOST_SUITES   += $(if $(and $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),$(wildcard kernel/mm/vmspace.c)),vmspace)
 HOST_DEPS     += $(wildcard kernel/mm/vmspace.c)
 # Issue 5, kernel side: the process table, the ELF validator and loader, uaccess.
-HOST_SRCS_proc := $(HOST_SRCS_paging) kernel/mm/uaccess.c kernel/proc/proc.c kernel/proc/elf.c
+HOST_SRCS_proc := $(HOST_SRCS_paging) kernel/mm/uaccess.c kernel/proc/proc.c kernel/proc/elf.c kernel/proc/elf_check.c
 HOST_SUITES   += $(if $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),proc)
 HOST_DEPS     += kernel/mm/uaccess.c kernel/proc/proc.c kernel/proc/elf.c $(wildcard include/proc/*.h)
 HOST_BINS     := $(foreach v,$(HOST_VARIANTS),$(foreach s,$(HOST_SUITES),$(HOST_BUILD)/$(v)/test_$(s)))
