@@ -357,6 +357,30 @@ def missing_assigns(output):
             for n in dict.fromkeys(names)]
 
 
+# Drops the cached prover failures that took longer than a smoke test may
+# (WP_SMOKE_LIMIT s): a goal that timed out once, on a loaded machine, is
+# tried again on the next run instead of being replayed as failed forever.
+# Smoke tests (whose failure is the expected answer, within -wp-smoke-timeout
+# = 2 s) stay cached, so warm runs stay warm. The caller may rely on only
+# "timeout"/"unknown" entries being removed.
+WP_SMOKE_LIMIT = 3.0
+
+
+def forget_goal_timeouts(cache):
+    for name in os.listdir(cache):
+        if not name.endswith(".json") or name == "settings.json":
+            continue
+        path = os.path.join(cache, name)
+        try:
+            with open(path) as f:
+                text = f.read()
+        except OSError:
+            continue
+        m = re.search(r'"verdict":\s*"(timeout|unknown)".*"time":\s*([0-9.]+)', text)
+        if m and float(m.group(2)) > WP_SMOKE_LIMIT:
+            os.remove(path)
+
+
 # The WP cache directory for this module and these prover settings:
 # proofs/session/<module>/cache-<hash of the command without log paths and
 # -wp-par>. A cached "unknown" (z3 timeout) must not outlive a larger timeout,
@@ -441,7 +465,9 @@ def prove_module(src, module, timeout, par, max_seconds):
         result["problems"].append("source file %s is missing" % src)
         return result
     cmd = frama_c_command(src, module, timeout, par, logdir)
-    cmd += ["-wp-cache-dir", cache_dir_for(module, cmd)]
+    cache = cache_dir_for(module, cmd)
+    forget_goal_timeouts(cache)
+    cmd += ["-wp-cache-dir", cache]
     result["command"] = cmd
     result["timeout"] = effective_timeout(cmd, timeout)
     start = time.monotonic()
