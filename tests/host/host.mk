@@ -33,7 +33,7 @@ HOST_DEPS     += $(wildcard kernel/mm/vmspace.c)
 # Issue 5, kernel side: the process table, the ELF validator and loader, uaccess.
 HOST_SRCS_proc := $(HOST_SRCS_paging) kernel/mm/uaccess.c kernel/proc/proc.c kernel/proc/elf.c kernel/proc/elf_check.c
 HOST_SUITES   += $(if $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),proc)
-HOST_DEPS     += kernel/mm/uaccess.c kernel/proc/proc.c kernel/proc/elf.c $(wildcard include/proc/*.h)
+HOST_DEPS     += kernel/mm/uaccess.c kernel/proc/proc.c kernel/proc/elf.c kernel/proc/elf_check.c $(wildcard include/proc/*.h)
 HOST_BINS     := $(foreach v,$(HOST_VARIANTS),$(foreach s,$(HOST_SUITES),$(HOST_BUILD)/$(v)/test_$(s)))
 
 define host_variant_rule
