@@ -35,26 +35,37 @@ extern uint32_t pmm_nfree;
 
 /* Every frame reserved, free count 0. */
 /*@ assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree;
+    // pmm_valid: the free counter equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
+    // init_reserved: every frame of the pool is reserved.
     ensures init_reserved: \forall integer f; PmmFrame(f) ==> pmm_desc_state[f] == FRAME_RESERVED;
+    // init_count: no frame is free.
     ensures init_count: pmm_nfree == 0;
 */
 void pmm_init(void);
 
 /* Boot: a reserved frame in usable RAM becomes free. MM_BAD_ARGUMENT for an
  * index outside the pool or a frame that is not reserved (nothing changes). */
-/*@ requires pmm_valid: PmmValid;
+/*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
+    requires pmm_valid: PmmValid;
     assigns pmm_desc_state[f], pmm_nfree;
+    // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
+    // add_free_others: no descriptor other than f's changes.
     ensures add_free_others: PmmDescSameExcept{Pre, Post}(f);
     behavior ok:
       assumes PmmFrame(f) && pmm_desc_state[f] == FRAME_RESERVED;
+      // add_free_result: a reserved pool frame is accepted with MM_OK.
       ensures add_free_result: \result == MM_OK;
+      // add_free_state: f is now free.
       ensures add_free_state: pmm_desc_state[f] == FRAME_FREE;
+      // add_free_count: one free frame more.
       ensures add_free_count: pmm_nfree == \old(pmm_nfree) + 1;
     behavior refused:
       assumes !PmmFrame(f) || pmm_desc_state[f] != FRAME_RESERVED;
+      // add_free_refused: an index outside the pool or a frame not reserved gets MM_BAD_ARGUMENT.
       ensures add_free_refused: \result == MM_BAD_ARGUMENT;
+      // add_free_unchanged: then no descriptor and not the free count changes.
       ensures add_free_unchanged: PmmDescSameExcept{Pre, Post}(-1) && pmm_nfree == \old(pmm_nfree);
     complete behaviors;
     disjoint behaviors;
@@ -62,13 +73,16 @@ void pmm_init(void);
 mm_status pmm_add_free(uint32_t f);
 
 /* Some free frame, or PMM_NONE exactly when none is free. Changes nothing. */
-/*@ requires pmm_valid: PmmValid;
+/*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
+    requires pmm_valid: PmmValid;
     assigns \nothing;
     behavior some:
       assumes pmm_nfree > 0;
+      // find_free: when some frame is free, the result is a free pool frame.
       ensures find_free: PmmFrame(\result) && pmm_desc_state[\result] == FRAME_FREE;
     behavior none:
       assumes pmm_nfree == 0;
+      // find_none: when none is free, the result is PMM_NONE.
       ensures find_none: \result == PMM_NONE;
     complete behaviors;
     disjoint behaviors;
@@ -78,16 +92,23 @@ uint32_t pmm_find_free(void);
 /* The free frame f becomes allocated: zeroed, in state st with the given
  * owner (PMM_SELF: f itself), level and prefix; one free frame less. Only
  * f's descriptor and words change (the assigns clause says so exactly). */
-/*@ requires pmm_valid: PmmValid;
+/*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
+    requires pmm_valid: PmmValid;
+    // claim_free: the caller passes a free pool frame f.
     requires claim_free: PmmFrame(f) && pmm_desc_state[f] == FRAME_FREE;
+    // claim_state: the new state is kernel, table or user.
     requires claim_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
     assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
             pmm_nfree, frame_pool[f][0 .. FRAME_WORDS - 1];
+    // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
+    // alloc_fresh_owned: f has state st, the given owner (f itself for PMM_SELF), level and prefix.
     ensures alloc_fresh_owned: pmm_desc_state[f] == st &&
                                pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
                                pmm_desc_level[f] == level && pmm_desc_prefix[f] == prefix;
+    // alloc_fresh_zeroed: every word of f is zero.
     ensures alloc_fresh_zeroed: FrameZero(f);
+    // alloc_fresh_count: one free frame less.
     ensures alloc_fresh_count: pmm_nfree == \old(pmm_nfree) - 1;
 */
 void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix);
@@ -95,26 +116,38 @@ void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, u
 /* A zeroed frame, now in state st with the given owner, level and prefix
  * (owner PMM_SELF: the frame's own index). PMM_NONE, with nothing changed,
  * exactly when no frame is free. */
-/*@ requires pmm_valid: PmmValid;
+/*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
+    requires pmm_valid: PmmValid;
+    // alloc_state: the caller asks for state kernel, table or user.
     requires alloc_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
             pmm_nfree, frame_pool[..][..];
+    // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
+    // alloc_other_desc: no descriptor other than the result's changes.
     ensures alloc_other_desc: PmmDescSameExcept{Pre, Post}(\result);
+    // alloc_other_frames: no frame other than the result changes content.
     ensures alloc_other_frames: PoolSameExcept{Pre, Post}(\result);
     behavior ok:
       assumes pmm_nfree > 0;
+      // alloc_fresh_index: when a frame is free, the result is a pool frame.
       ensures alloc_fresh_index: PmmFrame(\result);
+      // alloc_fresh_was_free: the result was free on entry.
       ensures alloc_fresh_was_free: \at(pmm_desc_state[\result], Pre) == FRAME_FREE;
+      // alloc_fresh_owned: the result has state st, the given owner (itself for PMM_SELF), level and prefix.
       ensures alloc_fresh_owned: pmm_desc_state[\result] == st &&
                                  pmm_desc_owner[\result] == (owner == PMM_SELF ? \result : owner) &&
                                  pmm_desc_level[\result] == level && pmm_desc_prefix[\result] == prefix;
+      // alloc_fresh_zeroed: every word of the result is zero.
       ensures alloc_fresh_zeroed: FrameZero(\result);
+      // alloc_fresh_count: one free frame less.
       ensures alloc_fresh_count: pmm_nfree == \old(pmm_nfree) - 1;
     behavior no_memory:
       assumes pmm_nfree == 0;
+      // alloc_none: when no frame is free, the result is PMM_NONE.
       ensures alloc_none: \result == PMM_NONE;
+      // alloc_none_count: the free count stays zero.
       ensures alloc_none_count: pmm_nfree == 0;
     complete behaviors;
     disjoint behaviors;
@@ -123,25 +156,36 @@ uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t 
 
 /* A table or user frame becomes free. Refuses (MM_NOT_ALLOCATED, nothing
  * changed) a free, reserved or kernel frame; MM_BAD_ARGUMENT out of range. */
-/*@ requires pmm_valid: PmmValid;
+/*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
+    requires pmm_valid: PmmValid;
     assigns pmm_desc_state[f], pmm_nfree;
+    // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
+    // free_others: no descriptor other than f's changes.
     ensures free_others: PmmDescSameExcept{Pre, Post}(f);
+    // free_desc_kept: f keeps its owner, level and prefix; only its state may change.
     ensures free_desc_kept: PmmFrame(f) ==> pmm_desc_owner[f] == \old(pmm_desc_owner[f]) &&
                             pmm_desc_level[f] == \old(pmm_desc_level[f]) &&
                             pmm_desc_prefix[f] == \old(pmm_desc_prefix[f]);
     behavior ok:
       assumes PmmFrame(f) && PmmAllocated(f);
+      // free_exact_result: a table or user frame is freed with MM_OK.
       ensures free_exact_result: \result == MM_OK;
+      // free_exact_state: f is now free.
       ensures free_exact_state: pmm_desc_state[f] == FRAME_FREE;
+      // free_exact_count: one free frame more.
       ensures free_exact_count: pmm_nfree == \old(pmm_nfree) + 1;
     behavior out_of_range:
       assumes !PmmFrame(f);
+      // free_bad_result: an index outside the pool gets MM_BAD_ARGUMENT.
       ensures free_bad_result: \result == MM_BAD_ARGUMENT;
+      // free_bad_unchanged: then no descriptor and not the free count changes.
       ensures free_bad_unchanged: PmmDescSameExcept{Pre, Post}(-1) && pmm_nfree == \old(pmm_nfree);
     behavior not_allocated:
       assumes PmmFrame(f) && !PmmAllocated(f);
+      // free_refused_result: a free, reserved or kernel frame gets MM_NOT_ALLOCATED.
       ensures free_refused_result: \result == MM_NOT_ALLOCATED;
+      // free_refused_unchanged: then no descriptor and not the free count changes.
       ensures free_refused_unchanged: PmmDescSameExcept{Pre, Post}(-1) && pmm_nfree == \old(pmm_nfree);
     complete behaviors;
     disjoint behaviors;
@@ -149,20 +193,42 @@ uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t 
 mm_status pmm_free(uint32_t f);
 
 /* The number of free frames. */
-/*@ requires pmm_valid: PmmValid;
+/*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
+    requires pmm_valid: PmmValid;
     assigns \nothing;
+    // free_count: the result is the number of free descriptors in the pool.
     ensures free_count: \result == PmmFreeCount(POOL_FRAMES);
 */
 uint32_t pmm_free_count(void);
 
 /* Descriptor fields of frame f (f < POOL_FRAMES). */
-/*@ requires PmmFrame(f); assigns \nothing; ensures \result == pmm_desc_state[f]; */
+/*@ // f is a pool frame index.
+    requires PmmFrame(f);
+    assigns \nothing;
+    // The result is the state of f's descriptor.
+    ensures \result == pmm_desc_state[f];
+*/
 enum frame_state pmm_state(uint32_t f);
-/*@ requires PmmFrame(f); assigns \nothing; ensures \result == pmm_desc_owner[f]; */
+/*@ // f is a pool frame index.
+    requires PmmFrame(f);
+    assigns \nothing;
+    // The result is the owner of f's descriptor.
+    ensures \result == pmm_desc_owner[f];
+*/
 uint32_t pmm_owner(uint32_t f);
-/*@ requires PmmFrame(f); assigns \nothing; ensures \result == pmm_desc_level[f]; */
+/*@ // f is a pool frame index.
+    requires PmmFrame(f);
+    assigns \nothing;
+    // The result is the level of f's descriptor.
+    ensures \result == pmm_desc_level[f];
+*/
 uint8_t pmm_level(uint32_t f);
-/*@ requires PmmFrame(f); assigns \nothing; ensures \result == pmm_desc_prefix[f]; */
+/*@ // f is a pool frame index.
+    requires PmmFrame(f);
+    assigns \nothing;
+    // The result is the prefix (parent table * 512 + slot) of f's descriptor.
+    ensures \result == pmm_desc_prefix[f];
+*/
 uint64_t pmm_prefix(uint32_t f);
 
 #endif

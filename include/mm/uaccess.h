@@ -22,7 +22,9 @@
 /* Copies len bytes at user va of space root into dst. True iff the whole
  * range is usable; on false, dst holds some bytes of the pages before the
  * first bad page and nothing from it on. */
-/*@ requires paging_valid: PagingValid;
+/*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
+    requires paging_valid: PagingValid;
+    // dst_valid: dst is a writable kernel buffer of len bytes.
     requires dst_valid: \valid((char *)dst + (0 .. len - 1));
     assigns ((char *)dst)[0 .. len - 1];
     // uaccess_isolation: a byte of dst changes only to the byte at its user
@@ -48,9 +50,12 @@ bool uaccess_copy_in(uint32_t root, void *dst, uint64_t va, size_t len);
 /* Copies len bytes of src to user va of space root; every page must be
  * mapped writable. True iff the whole range is usable; on false, pages
  * before the first bad page may have been written, none at or after it. */
-/*@ requires paging_valid: PagingValid;
+/*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
+    requires paging_valid: PagingValid;
+    // src_valid: src is a readable kernel buffer of len bytes.
     requires src_valid: \valid_read((const char *)src + (0 .. len - 1));
     assigns frame_pool[..][..];
+    // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
     // uaccess_isolation: a word of the pool changes only if its frame is the
     // frame of a page of the range that is a writable user frame of root and
@@ -78,9 +83,12 @@ bool uaccess_copy_out(uint32_t root, uint64_t va, const void *src, size_t len);
 
 /* Like uaccess_copy_out but ignores VM_WRITE: the loader filling the pages
  * of a program (read-only text included) before it runs. */
-/*@ requires paging_valid: PagingValid;
+/*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
+    requires paging_valid: PagingValid;
+    // src_valid: src is a readable kernel buffer of len bytes.
     requires src_valid: \valid_read((const char *)src + (0 .. len - 1));
     assigns frame_pool[..][..];
+    // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
     // uaccess_isolation: a word of the pool changes only if its frame is the
     // frame of a page of the range that is a user frame of root (writable or
@@ -109,7 +117,9 @@ bool uaccess_load(uint32_t root, uint64_t va, const void *src, size_t len);
 /* Copies the NUL-terminated string at user va into dst (at most max bytes,
  * NUL included). Returns its length, -1 on a bad address before the NUL,
  * -2 if no NUL comes within max bytes. */
-/*@ requires paging_valid: PagingValid;
+/*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
+    requires paging_valid: PagingValid;
+    // dst_valid: dst is a writable kernel buffer of len bytes.
     requires dst_valid: \valid(dst + (0 .. max - 1));
     assigns dst[0 .. max - 1];
     // uaccess_isolation: a byte of dst changes only to the byte at its user

@@ -24,21 +24,30 @@ extern uint32_t vm_kernel_template;
 /* Boot, once: a pool frame (state FRAME_KERNEL, owning itself) whose entries
  * 256..511 copy boot_pml4[256..511] and 0..255 are zero; recorded in
  * vm_kernel_template. PMM_NONE, nothing changed, if the pool is empty. */
-/*@ requires paging_valid: PagingValid;
+/*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
+    requires paging_valid: PagingValid;
+    // boot_pool: no pool frame is yet a table or user frame.
     requires boot_pool: \forall integer f; PmmFrame(f) ==> !PmmAllocated(f);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
             pmm_nfree, frame_pool[..][..], vm_kernel_template;
+    // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
     behavior ok:
       assumes pmm_nfree > 0;
+      // template_valid: the vmspace invariant now holds and the result is recorded as vm_kernel_template.
       ensures template_valid: VmValid && \result == vm_kernel_template;
+      // template_self: the template owns itself.
       ensures template_self: pmm_desc_owner[\result] == \result;
+      // template_user_empty: entries 0..255 of the template are zero.
       ensures template_user_empty: UserHalfEmpty(\result);
+      // template_kernel_half: entries 256..511 copy those of boot_pml4.
       ensures template_kernel_half: \forall integer i; 256 <= i < 512 ==> frame_pool[\result][i] == boot_pml4[i];
+      // template_count: one free frame less.
       ensures template_count: pmm_nfree == \old(pmm_nfree) - 1;
     behavior no_memory:
       assumes pmm_nfree == 0;
+      // template_none: with no free frame, PMM_NONE, nothing changes and vm_kernel_template is kept.
       ensures template_none: \result == PMM_NONE && MmSame{Pre, Post} &&
                              vm_kernel_template == \old(vm_kernel_template);
     complete behaviors;
@@ -48,21 +57,30 @@ uint32_t vm_template_init(void);
 
 /* A new space: user half empty, kernel half equal to the template. PMM_NONE,
  * nothing changed, if no frame is free. */
-/*@ requires vm_valid: VmValid;
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half).
+    requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
             pmm_nfree, frame_pool[..][..];
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
     ensures vm_valid: VmValid;
+    // create_others: no descriptor and no frame other than the result's changes.
     ensures create_others: PmmDescSameExcept{Pre, Post}(\result) && PoolSameExcept{Pre, Post}(\result);
     behavior ok:
       assumes pmm_nfree > 0;
+      // create_space: when a frame is free, the result is a space root.
       ensures create_space: SpaceRoot(\result);
+      // create_fresh: the result was free on entry.
       ensures create_fresh: \at(pmm_desc_state[\result], Pre) == FRAME_FREE;
+      // user_half_empty: no entry of its user half is set.
       ensures user_half_empty: UserHalfEmpty(\result);
+      // kernel_half_shared: its kernel half is the template's.
       ensures kernel_half_shared: KernelHalfShared(\result);
+      // create_count: one free frame less.
       ensures create_count: pmm_nfree == \old(pmm_nfree) - 1;
     behavior no_memory:
       assumes pmm_nfree == 0;
+      // no_memory: with no free frame, PMM_NONE and nothing changes.
       ensures no_memory: \result == PMM_NONE && MmSame{Pre, Post};
     complete behaviors;
     disjoint behaviors;
@@ -73,25 +91,33 @@ uint32_t vm_space_create(void);
  * the child with equal bytes and flags; the parent is unchanged. PMM_NONE if
  * parent is not a space, or on running out of frames, with every frame taken
  * freed again (the free count is back to its value at entry). */
-/*@ requires vm_valid: VmValid;
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half).
+    requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
             pmm_nfree, frame_pool[..][..];
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
     ensures vm_valid: VmValid;
+    // clone_parent_unchanged: every frame in use on entry keeps its descriptor and words.
     ensures clone_parent_unchanged: KeptExcept{Pre, Post}(-1);
     behavior bad_argument:
       assumes !SpaceRoot(parent);
+      // clone_refused: parent is no space: PMM_NONE, nothing changes.
       ensures clone_refused: \result == PMM_NONE && MmSame{Pre, Post};
     behavior space:
       assumes SpaceRoot(parent);
+      // clone_no_leak: on failure every frame state and the free count are back to their entry values.
       ensures clone_no_leak: \result == PMM_NONE ==>
         (\forall integer f; PmmFrame(f) ==> pmm_desc_state[f] == \old(pmm_desc_state[f])) &&
         pmm_nfree == \old(pmm_nfree);
+      // clone_fresh: on success the result is a new space root, and every frame taken was free and belongs to it.
       ensures clone_fresh: \result != PMM_NONE ==>
         SpaceRoot(\result) && \at(pmm_desc_state[\result], Pre) == FRAME_FREE &&
         TakenBy{Pre, Post}(\result) &&
         \forall integer f; PmmFrame(f) && Owned(f, \result) ==> \at(pmm_desc_state[f], Pre) == FRAME_FREE;
+      // clone_equal: every user page of the child maps like the parent's: same flags, equal bytes.
       ensures clone_equal: \result != PMM_NONE ==> \forall integer va; UserVa(va) ==> Corr(parent, \result, va);
+      // kernel_half_shared: on success the child's kernel half is the template's.
       ensures kernel_half_shared: \result != PMM_NONE ==> KernelHalfShared(\result);
     complete behaviors;
     disjoint behaviors;
@@ -102,17 +128,22 @@ uint32_t vm_space_clone(uint32_t parent);
  * itself last). MM_BAD_ARGUMENT, nothing changed, if root is not a space
  * (the template, a freed space, any other frame). O(POOL_FRAMES): it scans
  * the descriptors for frames owned by root. */
-/*@ requires vm_valid: VmValid;
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half).
+    requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree;
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
     ensures vm_valid: VmValid;
     behavior space:
       assumes SpaceRoot(root);
+      // destroy_result: a space is destroyed with MM_OK.
       ensures destroy_result: \result == MM_OK;
+      // destroy_exact: exactly the frames root owned are free now; every other frame keeps its state.
       ensures destroy_exact: \forall integer f; PmmFrame(f) ==>
         (Owned{Pre}(f, root) ==> pmm_desc_state[f] == FRAME_FREE) &&
         (!Owned{Pre}(f, root) ==> pmm_desc_state[f] == \at(pmm_desc_state[f], Pre));
     behavior refused:
       assumes !SpaceRoot(root);
+      // destroy_refused: root is no space: MM_BAD_ARGUMENT, nothing changes.
       ensures destroy_refused: \result == MM_BAD_ARGUMENT && MmSame{Pre, Post};
     complete behaviors;
     disjoint behaviors;

@@ -43,7 +43,9 @@ enum elf_verdict {
  * segment's file bytes. *out is meaningful only on ELF_OK. Reads only
  * buf[0 .. len-1], for any byte content (proven free of runtime errors in
  * kernel/proc/elf_check.c). */
-/*@ requires buf_valid: \valid_read(buf + (0 .. len - 1));
+/*@ // buf_valid: the file image is len readable bytes at buf.
+    requires buf_valid: \valid_read(buf + (0 .. len - 1));
+    // out_valid: out points to writable storage for the result.
     requires out_valid: \valid(out);
     assigns *out;
     // elf_verdict: one of the verdicts.

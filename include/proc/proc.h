@@ -34,7 +34,9 @@ extern int32_t  proc_next_pid;
 /*@ assigns proc_state[0 .. PROC_MAX - 1], proc_pid[0 .. PROC_MAX - 1],
             proc_parent[0 .. PROC_MAX - 1], proc_space[0 .. PROC_MAX - 1],
             proc_status[0 .. PROC_MAX - 1], proc_next_pid;
+    // proc_valid: pids unique and below the next pid, one space per alive process, parents alive.
     ensures proc_valid: ProcValid;
+    // init_empty: every slot is unused.
     ensures init_empty: \forall integer s; ProcSlot(s) ==> proc_state[s] == PROC_UNUSED;
 */
 void proc_table_init(void);
@@ -45,24 +47,32 @@ void proc_table_init(void);
  * table is full ("table full": the caller answers EAGAIN), when pids are
  * exhausted, or when space is PMM_NONE or already the space of an alive
  * process (each alive process has its own space). */
-/*@ requires proc_valid: ProcValid;
+/*@ // proc_valid: the process-table invariant holds on entry (ProcValid).
+    requires proc_valid: ProcValid;
+    // parent_ok: the parent is PROC_NONE or an alive slot.
     requires parent_ok: parent == PROC_NONE || (ProcSlot(parent) && ProcAlive(parent));
     assigns proc_state[0 .. PROC_MAX - 1], proc_pid[0 .. PROC_MAX - 1],
             proc_parent[0 .. PROC_MAX - 1], proc_space[0 .. PROC_MAX - 1],
             proc_status[0 .. PROC_MAX - 1], proc_next_pid;
+    // proc_valid: the process table invariant still holds.
     ensures proc_valid: ProcValid;
     behavior created:
       assumes ProcHasUnused && proc_next_pid < PROC_PID_MAX && PmmFrame(space) &&
               !ProcSpaceUsed(space);
+      // create_slot: on success the result is a slot that was unused.
       ensures create_slot: ProcSlot(\result) && \old(proc_state[\result]) == PROC_UNUSED;
+      // create_fields: it is runnable, with the given parent and space and the old next pid.
       ensures create_fields: proc_state[\result] == PROC_RUNNABLE && proc_parent[\result] == parent &&
               proc_space[\result] == space && proc_pid[\result] == \old(proc_next_pid);
+      // create_pid_fresh: its pid differs from that of every slot used on entry.
       ensures create_pid_fresh: \forall integer s; ProcSlot(s) && \old(proc_state[s]) != PROC_UNUSED ==>
               proc_pid[s] != proc_pid[\result];
+      // create_others: no other slot changes.
       ensures create_others: ProcSameExcept{Pre, Post}(\result);
     behavior refused:
       assumes !ProcHasUnused || proc_next_pid >= PROC_PID_MAX || !PmmFrame(space) ||
               ProcSpaceUsed(space);
+      // create_refused: table full, pids exhausted, or space not a pool frame or in use: PROC_NONE, nothing changes.
       ensures create_refused: \result == PROC_NONE && ProcSameExcept{Pre, Post}(PROC_NONE) &&
               proc_next_pid == \old(proc_next_pid);
     complete behaviors;
@@ -72,11 +82,16 @@ int32_t proc_create(int32_t parent, uint32_t space);
 
 /* Scheduler transitions between runnable, running and blocked of an alive
  * process; nothing else changes. */
-/*@ requires proc_valid: ProcValid;
+/*@ // proc_valid: the process-table invariant holds on entry (ProcValid).
+    requires proc_valid: ProcValid;
+    // slot_alive: s is an alive slot.
     requires slot_alive: ProcSlot(s) && ProcAlive(s);
+    // state_live: the new state is runnable, running or blocked.
     requires state_live: st == PROC_RUNNABLE || st == PROC_RUNNING || st == PROC_BLOCKED;
     assigns proc_state[s];
+    // proc_valid: the process table invariant still holds.
     ensures proc_valid: ProcValid;
+    // set_state: s is now in state st.
     ensures set_state: proc_state[s] == st;
 */
 void proc_set_state(int32_t s, uint8_t st);
@@ -84,15 +99,20 @@ void proc_set_state(int32_t s, uint8_t st);
 /* execve: the alive process s gets the new space; returns the old one (the
  * caller destroys it). PMM_NONE, nothing changed, if space is not a pool
  * frame or is already some alive process's space. */
-/*@ requires proc_valid: ProcValid;
+/*@ // proc_valid: the process-table invariant holds on entry (ProcValid).
+    requires proc_valid: ProcValid;
+    // slot_alive: s is an alive slot.
     requires slot_alive: ProcSlot(s) && ProcAlive(s);
     assigns proc_space[s];
+    // proc_valid: the process table invariant still holds.
     ensures proc_valid: ProcValid;
     behavior replaced:
       assumes PmmFrame(space) && !ProcSpaceUsed(space);
+      // replace_result: s now has the new space; the old one is returned.
       ensures replace_result: \result == \old(proc_space[s]) && proc_space[s] == space;
     behavior refused:
       assumes !PmmFrame(space) || ProcSpaceUsed(space);
+      // replace_refused: space not a pool frame or in use: PMM_NONE, s keeps its space.
       ensures replace_refused: \result == PMM_NONE && proc_space[s] == \old(proc_space[s]);
     complete behaviors;
     disjoint behaviors;
@@ -103,16 +123,24 @@ uint32_t proc_replace_space(int32_t s, uint32_t space);
  * no space, and its children, zombies included, are handed to init (to
  * nobody if s is init or init is not alive). Returns the space it had: the
  * caller destroys it (vm_space_destroy) once it runs on another CR3. */
-/*@ requires proc_valid: ProcValid;
+/*@ // proc_valid: the process-table invariant holds on entry (ProcValid).
+    requires proc_valid: ProcValid;
+    // slot_alive: s is an alive slot.
     requires slot_alive: ProcSlot(s) && ProcAlive(s);
     assigns proc_state[s], proc_status[s], proc_space[s], proc_parent[0 .. PROC_MAX - 1];
+    // proc_valid: the process table invariant still holds.
     ensures proc_valid: ProcValid;
+    // exit_space: the result is the pool frame s had as space.
     ensures exit_space: \result == \old(proc_space[s]) && PmmFrame(\result);
+    // exit_zombie: s is a zombie with this status and no space.
     ensures exit_zombie: proc_state[s] == PROC_ZOMBIE && proc_status[s] == status &&
             proc_space[s] == PMM_NONE;
+    // exit_parent_kept: s keeps its parent.
     ensures exit_parent_kept: proc_parent[s] == \old(proc_parent[s]);
+    // exit_orphans: each child of s passes to init, or to nobody if s is init, init is not alive or the child is init.
     ensures exit_orphans: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) == s ==>
             proc_parent[c] == ProcAdopter(c, \old(ProcHeir(s)));
+    // exit_others: every other slot keeps its parent.
     ensures exit_others: \forall integer c; ProcSlot(c) && \old(proc_parent[c]) != s ==>
             proc_parent[c] == \old(proc_parent[c]);
 */
@@ -127,12 +155,16 @@ struct proc_reaped {
  * want (any child if want <= 0): the slot becomes unused. Nothing changes
  * when no such zombie exists; pid is then 0 if a matching child is still
  * alive, -1 if there is no matching child at all. */
-/*@ requires proc_valid: ProcValid;
+/*@ // proc_valid: the process-table invariant holds on entry (ProcValid).
+    requires proc_valid: ProcValid;
+    // caller_alive: caller is an alive slot.
     requires caller_alive: ProcSlot(caller) && ProcAlive(caller);
     assigns proc_state[0 .. PROC_MAX - 1], proc_parent[0 .. PROC_MAX - 1];
+    // proc_valid: the process table invariant still holds.
     ensures proc_valid: ProcValid;
     behavior reaped:
       assumes \exists integer z; ProcSlot(z) && ProcWaitable(caller, want, z) && proc_state[z] == PROC_ZOMBIE;
+      // reap_only_zombie_child: only a matching zombie child of caller is reaped: its pid and status are returned, its slot is unused, no other slot changes.
       ensures reap_only_zombie_child: \exists integer z; ProcSlot(z) && \old(ProcWaitable(caller, want, z)) &&
               \old(proc_state[z]) == PROC_ZOMBIE && \result.pid == proc_pid[z] &&
               \result.status == proc_status[z] && proc_state[z] == PROC_UNUSED &&
@@ -140,9 +172,11 @@ struct proc_reaped {
     behavior waiting:
       assumes !(\exists integer z; ProcSlot(z) && ProcWaitable(caller, want, z) && proc_state[z] == PROC_ZOMBIE);
       assumes \exists integer z; ProcSlot(z) && ProcWaitable(caller, want, z);
+      // reap_wait: a matching child exists but none is a zombie: pid 0, nothing changes.
       ensures reap_wait: \result.pid == 0 && ProcSameExcept{Pre, Post}(PROC_NONE);
     behavior no_child:
       assumes !(\exists integer z; ProcSlot(z) && ProcWaitable(caller, want, z));
+      // reap_none: no matching child: pid -1, nothing changes.
       ensures reap_none: \result.pid == -1 && ProcSameExcept{Pre, Post}(PROC_NONE);
     complete behaviors;
     disjoint behaviors;
@@ -150,22 +184,29 @@ struct proc_reaped {
 struct proc_reaped proc_reap(int32_t caller, int32_t want);
 
 /* Releases the zombie s that has no parent (orphaned after init exited). */
-/*@ requires proc_valid: ProcValid;
+/*@ // proc_valid: the process-table invariant holds on entry (ProcValid).
+    requires proc_valid: ProcValid;
+    // zombie_orphan: s is a zombie slot with no parent.
     requires zombie_orphan: ProcSlot(s) && proc_state[s] == PROC_ZOMBIE && proc_parent[s] == PROC_NONE;
     assigns proc_state[s];
+    // proc_valid: the process table invariant still holds.
     ensures proc_valid: ProcValid;
+    // release_unused: s is now unused.
     ensures release_unused: proc_state[s] == PROC_UNUSED;
 */
 void proc_release(int32_t s);
 
 /* The slot of the process (alive or zombie) with this pid, or PROC_NONE. */
-/*@ requires proc_valid: ProcValid;
+/*@ // proc_valid: the process-table invariant holds on entry (ProcValid).
+    requires proc_valid: ProcValid;
     assigns \nothing;
     behavior found:
       assumes \exists integer s; ProcSlot(s) && proc_state[s] != PROC_UNUSED && proc_pid[s] == pid;
+      // find_found: a used slot with this pid is returned if one exists.
       ensures find_found: ProcSlot(\result) && proc_state[\result] != PROC_UNUSED && proc_pid[\result] == pid;
     behavior missing:
       assumes !(\exists integer s; ProcSlot(s) && proc_state[s] != PROC_UNUSED && proc_pid[s] == pid);
+      // find_missing: otherwise PROC_NONE.
       ensures find_missing: \result == PROC_NONE;
     complete behaviors;
     disjoint behaviors;
@@ -173,8 +214,10 @@ void proc_release(int32_t s);
 int32_t proc_find(int32_t pid);
 
 /* Number of slots in use (alive or zombie). */
-/*@ requires proc_valid: ProcValid;
+/*@ // proc_valid: the process-table invariant holds on entry (ProcValid).
+    requires proc_valid: ProcValid;
     assigns \nothing;
+    // count_range: the result is between 0 and PROC_MAX.
     ensures count_range: 0 <= \result <= PROC_MAX;
 */
 int32_t proc_count(void);
