@@ -115,30 +115,14 @@ static uint32_t owned_frames(uint32_t root)
     return n;
 }
 
-/* A hash of every descriptor and frame word in the pool: "nothing changed". */
-static uint64_t state_hash(void)
+/* A hash of the free count and every frame's state, and of the descriptor
+ * and words of every frame (skip_free: of every allocated frame only). */
+static uint64_t pool_hash(bool skip_free)
 {
     uint64_t h = 1469598103934665603ull ^ pmm_free_count();
     for (uint32_t f = POOL_FIRST; f < POOL_FIRST + pool_n; f++) {
         h = (h ^ pmm_state(f)) * 1099511628211ull;
-        h = (h ^ pmm_owner(f)) * 1099511628211ull;
-        h = (h ^ pmm_level(f)) * 1099511628211ull;
-        h = (h ^ pmm_prefix(f)) * 1099511628211ull;
-        for (uint32_t w = 0; w < FRAME_WORDS; w++)
-            h = (h ^ frame_pool[f][w]) * 1099511628211ull;
-    }
-    return h;
-}
-
-/* The weaker "nothing changed" of a failed clone (clone_no_leak): every
- * frame's state, the free count, and the descriptors and words of the
- * allocated frames; freed frames may keep what the clone wrote. */
-static uint64_t allocated_hash(void)
-{
-    uint64_t h = 1469598103934665603ull ^ pmm_free_count();
-    for (uint32_t f = POOL_FIRST; f < POOL_FIRST + pool_n; f++) {
-        h = (h ^ pmm_state(f)) * 1099511628211ull;
-        if (pmm_state(f) == FRAME_FREE)
+        if (skip_free && pmm_state(f) == FRAME_FREE)
             continue;
         h = (h ^ pmm_owner(f)) * 1099511628211ull;
         h = (h ^ pmm_level(f)) * 1099511628211ull;
@@ -148,6 +132,14 @@ static uint64_t allocated_hash(void)
     }
     return h;
 }
+
+/* Every descriptor and frame word in the pool: "nothing changed". */
+static uint64_t state_hash(void) { return pool_hash(false); }
+
+/* The weaker "nothing changed" of a failed clone (clone_no_leak): every
+ * frame's state, the free count, and the descriptors and words of the
+ * allocated frames; freed frames may keep what the clone wrote. */
+static uint64_t allocated_hash(void) { return pool_hash(true); }
 
 /* ---- the model ---------------------------------------------------------- */
 
