@@ -9,7 +9,7 @@
 
 PROVE_MODULES ?=
 PROVE_TIMEOUT ?= 10
-PROVE_PAR     ?= 2
+PROVE_PAR     ?= 4
 export PROVE_MODULES PROVE_TIMEOUT PROVE_PAR
 
 .PHONY: prove prove-clean prove-selftest

@@ -7,7 +7,9 @@ Usage (normally through `make prove`, which passes $(PROVEN_SRCS)):
     proofs/prove.py [--timeout S] [--par N] SRC.c...
 Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
 (a module is the basename of its source file, without .c); PROVE_TIMEOUT
-(default 10 s per prover call) and PROVE_PAR (default 2) tune WP;
+(default 10 s per prover call) and PROVE_PAR (default 4: WP's pipeline
+waits on Why3 and prover start-up, so 4 tasks in flight keep 2 cores busy;
+paging's goals took 494 s at 2 and 218 s at 4) tune WP's goals pass;
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
 PROVE_WP_FLAGS names another flags file, PROVE_SESSION_DIR and
 PROVE_RESULTS_DIR move the session and the results (for testing the driver).
@@ -37,26 +39,56 @@ PROVERS = "z3,cvc4,cvc4-fmf"
 
 
 # The argv of one Frama-C run for one module. The caller may rely on: every
-# flag of proofs/wp-flags comes last, so it overrides the common ones.
-def frama_c_command(src, module, timeout, par, logdir):
+# flag of proofs/wp-flags comes after the common ones, so it overrides them;
+# a smoke pass's own flags come last of all (its short limits are the point).
+#
+# Two passes per module, because a smoke test's expected answer is "not
+# proved", which every prover given to WP gives only at the smoke timeout:
+# with all three provers on every smoke test, smoke tests took three quarters
+# of the proof time (525 of them, 3 x 2 s each, on 2 cores).
+# - "goals": every proof goal with all PROVERS, no smoke tests;
+# - "smoke": the smoke tests, with z3 alone and SMOKE_TIMEOUT. WP only makes
+#   smoke tests for a function with a selected goal, so this pass keeps the
+#   cheap assigns goals (every function has one: the audit fails a function
+#   without) and drops every other category; their verdicts here are
+#   ignored, the goals pass decides them.
+def frama_c_command(src, module, timeout, par, logdir, pass_name="goals"):
+    base = module if pass_name == "goals" else module + "." + pass_name
     cmd = [
         "frama-c", src, "-c11",
         "-cpp-extra-args=-Iinclude -Ispec -I.",
         "-wp", "-wp-rte",
-        "-wp-prover", PROVERS,
+        # a list option: a second -wp-prover would add to it, not replace it
+        "-wp-prover", PROVERS if pass_name == "goals" else SMOKE_PROVER,
         "-wp-split",
-        "-wp-smoke-tests",
         "-wp-session", os.path.join(SESSION_DIR, module),
         "-wp-cache", "update",
         "-wp-timeout", str(timeout),
         "-wp-par", str(par),
         "-kernel-warn-key", "annot:missing-spec=abort",
-        "-wp-report-json", os.path.join(logdir, module + ".wp-report.json"),
-        "-wp-log", "a:" + os.path.join(logdir, module + ".wp.log"),
-        "-kernel-log", "a:" + os.path.join(logdir, module + ".kernel.log"),
-        "-print", "-ocode", os.path.join(logdir, module + ".printed.c"),
+        "-wp-report-json", os.path.join(logdir, base + ".wp-report.json"),
+        "-wp-log", "a:" + os.path.join(logdir, base + ".wp.log"),
+        "-kernel-log", "a:" + os.path.join(logdir, base + ".kernel.log"),
     ]
-    return cmd + wp_flags()
+    if pass_name == "goals":
+        cmd += ["-wp-no-smoke-tests",
+                "-print", "-ocode", os.path.join(logdir, module + ".printed.c")]
+        return cmd + wp_flags()
+    return cmd + wp_flags() + [
+        "-wp-smoke-tests", "-wp-par", str(SMOKE_PAR),
+        "-wp-timeout", str(SMOKE_TIMEOUT), "-wp-smoke-timeout", str(SMOKE_TIMEOUT),
+        "-wp-prop=" + ",".join("-@" + c for c in SMOKE_PASS_SKIPPED)]
+
+
+SMOKE_PROVER = "z3"
+SMOKE_TIMEOUT = 1
+# A smoke test keeps z3 busy until the timeout (wall clock): one per core.
+SMOKE_PAR = 2
+# Property categories the smoke pass does not generate (all but assigns).
+SMOKE_PASS_SKIPPED = ["ensures", "requires", "invariant", "variant", "assert",
+                      "lemma", "check", "complete_behaviors", "disjoint_behaviors",
+                      "terminates", "exits", "decreases", "breaks", "continues",
+                      "returns"]
 
 
 # Extra flags from proofs/wp-flags: one per line, '#' comments and blank
@@ -448,59 +480,106 @@ def run_bounded(cmd, max_seconds):
         raise
 
 
-# Proves one module; returns its result dict (also written as JSON).
+# The outputs of one pass (see frama_c_command) of one module: log files
+# <module>[.<pass>].{wp.log,kernel.log,wp-report.json,out}.
+def pass_files(logdir, module, pass_name):
+    base = module if pass_name == "goals" else module + "." + pass_name
+    return {k: os.path.join(logdir, base + k)
+            for k in (".wp.log", ".kernel.log", ".wp-report.json", ".out")}
+
+
+# Runs one pass of one module; returns a dict with its command, seconds,
+# returncode (None if killed), output, goals (parsed from its WP log) and
+# WP's summary. Problems that make the pass meaningless are appended to
+# problems.
+def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
+    files = pass_files(RESULTS_DIR, module, pass_name)
+    for p in files.values():
+        if os.path.exists(p):
+            os.remove(p)
+    cmd = frama_c_command(src, module, timeout, par, RESULTS_DIR, pass_name)
+    cache = cache_dir_for(module, cmd)
+    forget_goal_timeouts(cache)
+    cmd += ["-wp-cache-dir", cache]
+    print("  %s: %s pass (WP log: %s)" % (module, pass_name, files[".wp.log"]),
+          flush=True)
+    start = time.monotonic()
+    try:
+        returncode, output = run_bounded(cmd, max_seconds)
+    except OSError as e:
+        problems.append("cannot run frama-c: %s" % e)
+        return None
+    run = {"command": cmd, "seconds": round(time.monotonic() - start, 1),
+           "returncode": returncode, "output": output}
+    if returncode is None:
+        problems.append("Frama-C (%s pass) did not finish within %d s "
+                        "(PROVE_MAX_SECONDS), killed" % (pass_name, max_seconds))
+    elif returncode != 0:
+        problems.append("frama-c (%s pass) exited with status %d"
+                        % (pass_name, returncode))
+    with open(files[".out"], "w") as f:
+        f.write(output)
+    run["goals"], summary = parse_wp_log(read(files[".wp.log"]).splitlines())
+    attach_properties(run["goals"], files[".wp-report.json"])
+    problems += frama_c_errors(output)
+    if summary is None:
+        problems.append("no '[wp] Proved goals' summary in the %s pass's WP log"
+                        % pass_name)
+    elif summary[1] != len(run["goals"]):
+        problems.append("WP scheduled %d goals but the %s pass's log names %d"
+                        % (summary[1], pass_name, len(run["goals"])))
+    run["summary"] = summary
+    return run
+
+
+# Proves one module; returns its result dict (also written as JSON). The
+# goals come from the goals pass and the smoke tests from the smoke pass;
+# the code audit reads the goals pass's printed code.
 def prove_module(src, module, timeout, par, max_seconds):
     logdir = RESULTS_DIR
     os.makedirs(logdir, exist_ok=True)
     os.makedirs(SESSION_DIR, exist_ok=True)
-    for suffix in (".wp.log", ".kernel.log", ".printed.c", ".wp-report.json"):
-        p = os.path.join(logdir, module + suffix)
-        if os.path.exists(p):
-            os.remove(p)
+    printed_path = os.path.join(logdir, module + ".printed.c")
+    if os.path.exists(printed_path):
+        os.remove(printed_path)
     result = {"module": module, "source": src, "status": "fail",
               "proved": 0, "total": 0, "smoke_passed": 0, "smoke_total": 0,
               "seconds": 0.0, "timeout": timeout, "provers": PROVERS,
+              "smoke_prover": SMOKE_PROVER, "smoke_timeout": SMOKE_TIMEOUT,
               "problems": [], "goals": []}
-    if not os.path.isfile(src):
-        result["problems"].append("source file %s is missing" % src)
-        return result
-    cmd = frama_c_command(src, module, timeout, par, logdir)
-    cache = cache_dir_for(module, cmd)
-    forget_goal_timeouts(cache)
-    cmd += ["-wp-cache-dir", cache]
-    result["command"] = cmd
-    result["timeout"] = effective_timeout(cmd, timeout)
-    start = time.monotonic()
-    print("  %s: proving %s (WP log: %s)" % (
-        module, src, os.path.join(logdir, module + ".wp.log")), flush=True)
-    try:
-        returncode, output = run_bounded(cmd, max_seconds)
-    except OSError as e:
-        result["problems"].append("cannot run frama-c: %s" % e)
-        return result
-    result["seconds"] = round(time.monotonic() - start, 1)
-    if returncode is None:
-        result["problems"].append("Frama-C did not finish within %d s "
-                                  "(PROVE_MAX_SECONDS), killed" % max_seconds)
-        returncode = -9
-    with open(os.path.join(logdir, module + ".out"), "w") as f:
-        f.write(output)
-    wp_log = read(os.path.join(logdir, module + ".wp.log")).splitlines()
-    goals, summary = parse_wp_log(wp_log)
-    attach_properties(goals, os.path.join(logdir, module + ".wp-report.json"))
     problems = result["problems"]
-    problems += frama_c_errors(output)
+    if not os.path.isfile(src):
+        problems.append("source file %s is missing" % src)
+        return result
+    goals_run = run_pass(src, module, "goals", timeout, par, max_seconds, problems)
+    if goals_run is None:
+        return result
+    result["command"] = goals_run["command"]
+    result["timeout"] = effective_timeout(goals_run["command"], timeout)
+    output = goals_run["output"]
     problems += missing_assigns(output)
     result["warnings"] = frama_c_warnings(output)
     problems += ["warning: " + w for w in result["warnings"]
                  if FATAL_WARNINGS.search(w)]
-    printed = read(os.path.join(logdir, module + ".printed.c"))
+    printed = read(printed_path)
     if printed:
         problems += audit_printed_code(printed)
     elif not problems:
         problems.append("Frama-C printed no code (parse error?)")
-    if returncode != 0:
-        problems.append("frama-c exited with status %d" % returncode)
+    goals = {n: g for n, g in goals_run["goals"].items() if g["kind"] == "goal"}
+    seconds = goals_run["seconds"]
+    smoke_run = None
+    if goals_run["returncode"] is not None:
+        smoke_run = run_pass(src, module, "smoke", timeout, par,
+                             max_seconds, problems)
+    if smoke_run is not None:
+        result["smoke_command"] = smoke_run["command"]
+        seconds += smoke_run["seconds"]
+        goals.update((n, g) for n, g in smoke_run["goals"].items()
+                     if g["kind"] == "smoke")
+    result["seconds"] = round(seconds, 1)
+    result["pass_seconds"] = {"goals": goals_run["seconds"],
+                              "smoke": smoke_run["seconds"] if smoke_run else None}
     real = [g for g in goals.values() if g["kind"] == "goal"]
     smoke = [g for g in goals.values() if g["kind"] == "smoke"]
     result["total"] = len(real)
@@ -515,13 +594,9 @@ def prove_module(src, module, timeout, par, max_seconds):
         if g["kind"] == "smoke" and g["status"] != "passed":
             problems.append("smoke test %s was proved: dead code or "
                             "inconsistent assumptions" % name)
-    if summary is None:
-        problems.append("no '[wp] Proved goals' summary in the WP log")
-    else:
-        result["wp_summary"] = {"proved": summary[0], "total": summary[1]}
-        if summary[1] != len(goals):
-            problems.append("WP scheduled %d goals but the log names %d"
-                            % (summary[1], len(goals)))
+    if goals_run["summary"] is not None:
+        result["wp_summary"] = {"proved": goals_run["summary"][0],
+                                "total": goals_run["summary"][1]}
     if not real:
         problems.append("no proof goals at all")
     result["properties"] = property_summary(goals)
@@ -632,7 +707,7 @@ def main():
     ap.add_argument("--timeout", type=int,
                     default=int(os.environ.get("PROVE_TIMEOUT", "10")))
     ap.add_argument("--par", type=int,
-                    default=int(os.environ.get("PROVE_PAR", "2")))
+                    default=int(os.environ.get("PROVE_PAR", "4")))
     ap.add_argument("--max-seconds", type=int,
                     default=int(os.environ.get("PROVE_MAX_SECONDS", "5400")))
     ap.add_argument("srcs", nargs="*")
