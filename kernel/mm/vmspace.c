@@ -169,9 +169,15 @@ static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint3
 {
     pmm_claim(c, FRAME_TABLE, s, lvl, (uint64_t)t * 512 + i);
     //@ assert claimed: TableOf(c, s, lvl) && TableOk(c) && TablesOk;
+    /*@ assert shared_before: SpacesShareKernel && VmTemplateOk && t != vm_kernel_template &&
+          (pmm_desc_level[t] == PMM_LEVEL_ROOT ==> i < VM_KERNEL_FIRST); */
     frame_pool[t][i] = pte_make_table(c);
     //@ assert slot_new: SlotOk(t, i);
     //@ assert table_t: TableOk(t);
+    //@ assert tables: TablesOk;
+    //@ assert template: VmTemplateOk;
+    //@ assert owners: OwnersLive;
+    //@ assert shared: SpacesShareKernel;
 }
 
 /* A fresh zeroed table of space s at level lvl, linked into the empty slot i
@@ -185,6 +191,10 @@ static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint3
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(t) && SlotsKeptExcept{Pre, Post}(t, i);
     ensures taken: TakenBy{Pre, Post}(s);
+    ensures walks2: lvl <= 1 ==> \forall integer r, va; SpaceRoot{Pre}(r) && UserVa(va) ==>
+                      WalkL2(r, va) == WalkL2{Pre}(r, va);
+    ensures walks3: lvl <= 2 ==> \forall integer r, va; SpaceRoot{Pre}(r) && UserVa(va) ==>
+                      WalkL3(r, va) == WalkL3{Pre}(r, va);
     behavior ok:
       assumes pmm_nfree > 0;
       ensures new_table: PmmFrame(\result) && \at(pmm_desc_state[\result], Pre) == FRAME_FREE &&
@@ -202,6 +212,7 @@ static uint32_t vm_table_new(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl)
     if (c != PMM_NONE) {
         //@ assert in_pool: 0 <= c < POOL_FRAMES;
         vm_table_link(s, t, i, lvl, c);
+        //@ assert change: TableChange{Pre, Here}(t, i) && \at(pmm_desc_level[t], Pre) == lvl + 1;
     }
     return c;
 }
@@ -249,10 +260,16 @@ static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32
 {
     pmm_claim(u, FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i);
     vm_copy_frame(u, pte_frame(e));
-    //@ assert copied_valid: TablesOk;
+    //@ assert copied_valid: TablesOk && TableOk(c1) && PmmFrame(u) && pmm_desc_state[u] == FRAME_USER;
     frame_pool[c1][i] = pte_make(u, vm_leaf_flags(e));
     //@ assert slot_new: SlotOk(c1, i);
     //@ assert table_t: TableOk(c1);
+    /*@ assert others: \forall integer g; PmmFrame(g) && g != c1 && pmm_desc_state[g] == FRAME_TABLE ==>
+          TableOk(g); */
+    //@ assert tables: TablesOk;
+    //@ assert template: VmTemplateOk;
+    //@ assert owners: OwnersLive;
+    //@ assert shared: SpacesShareKernel;
 }
 
 /* Slot i of child page table c1 (of space s) maps a fresh copy of the user
@@ -300,6 +317,8 @@ static mm_status vm_clone_leaf(uint32_t s, uint32_t c1, uint32_t i, uint64_t e)
     ensures kept: KeptExcept{Pre, Post}(c1) && SlotsKeptExcept{Pre, Post}(c1, FRAME_WORDS);
     ensures taken: TakenBy{Pre, Post}(s);
     ensures pt_equal: \result == MM_OK ==> CorrBelow1(p, p1, s, FRAME_WORDS);
+    ensures walks2: \forall integer va; UserVa(va) ==>
+                      WalkL2(p, va) == WalkL2{Pre}(p, va) && WalkL2(s, va) == WalkL2{Pre}(s, va);
 */
 static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
 {
@@ -311,6 +330,8 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
         loop invariant taken: TakenBy{Pre, Here}(s);
         loop invariant rest_empty: \forall integer j; i <= j < FRAME_WORDS ==> frame_pool[c1][j] == 0;
         loop invariant walks: WalksSame1{Pre, Here}(p) && WalksSame1{Pre, Here}(s);
+        loop invariant walks2: \forall integer va; UserVa(va) ==>
+                                 WalkL2(p, va) == WalkL2{Pre}(p, va) && WalkL2(s, va) == WalkL2{Pre}(s, va);
         loop invariant aligned: Aligned1(p, p1, s, c1);
         loop invariant done: CorrBelow1(p, p1, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
@@ -319,11 +340,82 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
         loop variant FRAME_WORDS - i;
     */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
+        /*@ ghost L0: ; */
         uint64_t e = frame_pool[p1][i];
-        if (pte_present(e) && vm_clone_leaf(s, c1, i, e) != MM_OK)
+        if (!pte_present(e)) {
+            /*@ assert empty: \forall integer va; UserVa(va) && WalkL1(p, va) == p1 && Ix1(va) == i ==>
+                  WalkL1(s, va) == c1 && Corr(p, s, va); */
+            continue;
+        }
+        mm_status st = vm_clone_leaf(s, c1, i, e);
+        //@ assert change: TableChange{L0, Here}(c1, i) && \at(pmm_desc_level[c1], L0) == 1;
+        /*@ assert walks2_kept: \forall integer va; UserVa(va) ==>
+              WalkL2(p, va) == WalkL2{L0}(p, va) && WalkL2(s, va) == WalkL2{L0}(s, va); */
+        if (st != MM_OK)
             return MM_NO_MEMORY;
+        /*@ assert walks_kept: \forall integer va; UserVa(va) ==>
+              WalkL1(p, va) == WalkL1{L0}(p, va) && WalkL1(s, va) == WalkL1{L0}(s, va); */
+        //@ assert parent_slot: frame_pool[p1][i] == e;
+        /*@ assert reads_old: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) < i ==>
+              !WalkReads{L0}(p, va, c1, i) && !WalkReads{L0}(s, va, c1, i) && Corr{L0}(p, s, va); */
+        /*@ assert old_kept: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) < i ==>
+              Corr(p, s, va); */
+        /*@ assert new_walks: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) == i ==>
+              WalkL1(p, va) == p1 && WalkL1(s, va) == c1; */
+        //@ assert slot_facts: LeafCopied(p1, c1, i) && SpaceRoot(p) && SpaceRoot(s);
+        /*@ assert new_slot: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) == i ==>
+              Corr(p, s, va); */
     }
     return MM_OK;
+}
+
+/* Slot i of child directory c2 (of space s) gets a fresh page table with
+ * copies of what parent page table p1, behind slot i of parent directory
+ * p2, maps. Of the frames in use on entry only slot i of c2 changes. */
+/*@ requires vm_valid: VmValid;
+    requires spaces: SpaceRoot(p) && SpaceRoot(s) && p != s;
+    requires tables: TableOf(p2, p, 2) && TableOf(c2, s, 2);
+    requires aligned: Aligned2(p, p2, s, c2);
+    requires slot: 0 <= i < FRAME_WORDS && frame_pool[c2][i] == 0 &&
+                   p1 == PteTarget(frame_pool[p2][i]) && p1 != POOL_FRAMES;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures vm_valid: VmValid;
+    ensures change: TableChange{Pre, Post}(c2, i);
+    ensures taken: TakenBy{Pre, Post}(s);
+    ensures slot_equal: \result == MM_OK ==> \forall integer va;
+              UserVa(va) && WalkL2{Pre}(p, va) == p2 && Ix2(va) == i ==> Corr(p, s, va);
+*/
+static mm_status vm_clone_pd_slot(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2,
+                                  uint32_t i, uint32_t p1)
+{
+    (void)p2;   /* the parent directory: named by the contract only */
+    //@ assert p1_child: TableOf(p1, p, 1) && pmm_desc_prefix[p1] == p2 * 512 + i;
+    uint32_t c1 = vm_table_new(s, c2, i, 1);
+    if (c1 == PMM_NONE)
+        return MM_NO_MEMORY;
+    /*@ ghost L1: ; */
+    //@ assert change_new: TableChange{Pre, Here}(c2, i) && \at(pmm_desc_level[c2], Pre) == 2;
+    //@ assert roots_new: SpaceRoot(p) && SpaceRoot(s) && TableOf(p2, p, 2) && TableOf(c2, s, 2);
+    /*@ assert walks_new: \forall integer va; UserVa(va) ==>
+          WalkL2(p, va) == WalkL2{Pre}(p, va) && WalkL2(s, va) == WalkL2{Pre}(s, va); */
+    //@ assert p1_kept: TableOf(p1, p, 1) && pmm_desc_prefix[p1] == p2 * 512 + i && frame_pool[p2][i] == \at(frame_pool[p2][i], Pre);
+    //@ assert c1_slot: PteTarget(frame_pool[c2][i]) == c1 && pmm_desc_prefix[c1] == c2 * 512 + i;
+    //@ assert aligned_new: Aligned2(p, p2, s, c2);
+    //@ assert pair: SlotPair(p2, c2, i, p1, c1) && PagingValid;
+    //@ assert aligned_pt: Aligned1(p, p1, s, c1);
+    mm_status r = vm_clone_pt(p, s, p1, c1);
+    //@ assert change_pt: TableChange{L1, Here}(c1, FRAME_WORDS) && \at(pmm_desc_level[c1], L1) == 1;
+    /*@ assert walks_pt1: \forall integer va; UserVa(va) ==> WalkL2(p, va) == WalkL2{L1}(p, va); */
+    //@ assert fresh_c1: \forall integer g; g == c1 ==> \at(pmm_desc_state[g], Pre) == FRAME_FREE;
+    //@ assert change_all: TableChange{Pre, Here}(c2, i);
+    //@ assert p2_slot0: p2 != c2 && frame_pool[p2][i] == \at(frame_pool[p2][i], Pre);
+    /*@ assert walks_pt: \forall integer va; UserVa(va) ==> WalkL2(p, va) == WalkL2{Pre}(p, va); */
+    //@ assert p2_slot: frame_pool[p2][i] == \at(frame_pool[p2][i], Pre);
+    /*@ assert new_pt: \forall integer va; UserVa(va) && WalkL2{Pre}(p, va) == p2 && Ix2(va) == i ==>
+          WalkL1(p, va) == p1; */
+    return r;
 }
 
 /* Page directory c2 of space s gets copies of parent directory p2's tables. */
@@ -338,6 +430,8 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
     ensures kept: KeptExcept{Pre, Post}(c2) && SlotsKeptExcept{Pre, Post}(c2, FRAME_WORDS);
     ensures taken: TakenBy{Pre, Post}(s);
     ensures pd_equal: \result == MM_OK ==> CorrBelow2(p, p2, s, FRAME_WORDS);
+    ensures walks3: \forall integer va; UserVa(va) ==>
+                      WalkL3(p, va) == WalkL3{Pre}(p, va) && WalkL3(s, va) == WalkL3{Pre}(s, va);
 */
 static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
 {
@@ -348,6 +442,8 @@ static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
         loop invariant taken: TakenBy{Pre, Here}(s);
         loop invariant rest_empty: \forall integer j; i <= j < FRAME_WORDS ==> frame_pool[c2][j] == 0;
         loop invariant walks: WalksSame2{Pre, Here}(p) && WalksSame2{Pre, Here}(s);
+        loop invariant walks3: \forall integer va; UserVa(va) ==>
+                                 WalkL3(p, va) == WalkL3{Pre}(p, va) && WalkL3(s, va) == WalkL3{Pre}(s, va);
         loop invariant aligned: Aligned2(p, p2, s, c2);
         loop invariant done: CorrBelow2(p, p2, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
@@ -356,16 +452,75 @@ static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
         loop variant FRAME_WORDS - i;
     */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
+        /*@ ghost L0: ; */
         uint32_t p1 = vm_next(p2, i);
-        if (p1 == PMM_NONE)
+        if (p1 == PMM_NONE) {
+            /*@ assert empty: \forall integer va; UserVa(va) && WalkL2(p, va) == p2 && Ix2(va) == i ==>
+                  WalkL2(s, va) == c2 && Corr(p, s, va); */
             continue;
-        uint32_t c1 = vm_table_new(s, c2, i, 1);
-        if (c1 == PMM_NONE)
+        }
+        mm_status st = vm_clone_pd_slot(p, s, p2, c2, i, p1);
+        //@ assert change: TableChange{L0, Here}(c2, i) && \at(pmm_desc_level[c2], L0) == 2;
+        /*@ assert walks3_kept: \forall integer va; UserVa(va) ==>
+              WalkL3(p, va) == WalkL3{L0}(p, va) && WalkL3(s, va) == WalkL3{L0}(s, va); */
+        if (st != MM_OK)
             return MM_NO_MEMORY;
-        if (vm_clone_pt(p, s, p1, c1) != MM_OK)
-            return MM_NO_MEMORY;
+        /*@ assert walks_kept: \forall integer va; UserVa(va) ==>
+              WalkL2(p, va) == WalkL2{L0}(p, va) && WalkL2(s, va) == WalkL2{L0}(s, va); */
+        /*@ assert reads_old: \forall integer va; UserVa(va) && WalkL2{L0}(p, va) == p2 && Ix2(va) < i ==>
+              !WalkReads{L0}(p, va, c2, i) && !WalkReads{L0}(s, va, c2, i) && Corr{L0}(p, s, va); */
+        /*@ assert old_kept: \forall integer va; UserVa(va) && WalkL2{L0}(p, va) == p2 && Ix2(va) < i ==>
+              Corr(p, s, va); */
     }
     return MM_OK;
+}
+
+/* Slot i of child PDPT c3 (of space s) gets a fresh directory with copies
+ * of what parent directory p2, behind slot i of parent PDPT p3, maps. Of the
+ * frames in use on entry only slot i of c3 changes. */
+/*@ requires vm_valid: VmValid;
+    requires spaces: SpaceRoot(p) && SpaceRoot(s) && p != s;
+    requires tables: TableOf(p3, p, 3) && TableOf(c3, s, 3);
+    requires aligned: Aligned3(p, p3, s, c3);
+    requires slot: 0 <= i < FRAME_WORDS && frame_pool[c3][i] == 0 &&
+                   p2 == PteTarget(frame_pool[p3][i]) && p2 != POOL_FRAMES;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures vm_valid: VmValid;
+    ensures change: TableChange{Pre, Post}(c3, i);
+    ensures taken: TakenBy{Pre, Post}(s);
+    ensures slot_equal: \result == MM_OK ==> \forall integer va;
+              UserVa(va) && WalkL3{Pre}(p, va) == p3 && Ix3(va) == i ==> Corr(p, s, va);
+*/
+static mm_status vm_clone_pdpt_slot(uint32_t p, uint32_t s, uint32_t p3, uint32_t c3,
+                                    uint32_t i, uint32_t p2)
+{
+    (void)p3;   /* the parent PDPT: named by the contract only */
+    //@ assert p2_child: TableOf(p2, p, 2) && pmm_desc_prefix[p2] == p3 * 512 + i;
+    uint32_t c2 = vm_table_new(s, c3, i, 2);
+    if (c2 == PMM_NONE)
+        return MM_NO_MEMORY;
+    /*@ ghost L1: ; */
+    //@ assert change_new: TableChange{Pre, Here}(c3, i) && \at(pmm_desc_level[c3], Pre) == 3;
+    //@ assert roots_new: SpaceRoot(p) && SpaceRoot(s) && TableOf(p3, p, 3) && TableOf(c3, s, 3);
+    /*@ assert walks_new: \forall integer va; UserVa(va) ==>
+          WalkL3(p, va) == WalkL3{Pre}(p, va) && WalkL3(s, va) == WalkL3{Pre}(s, va); */
+    //@ assert p2_kept: TableOf(p2, p, 2) && pmm_desc_prefix[p2] == p3 * 512 + i && frame_pool[p3][i] == \at(frame_pool[p3][i], Pre);
+    //@ assert c2_slot: PteTarget(frame_pool[c3][i]) == c2 && pmm_desc_prefix[c2] == c3 * 512 + i;
+    //@ assert aligned_new: Aligned3(p, p3, s, c3);
+    //@ assert pair: SlotPair(p3, c3, i, p2, c2) && PagingValid;
+    //@ assert aligned_pd: Aligned2(p, p2, s, c2);
+    mm_status r = vm_clone_pd(p, s, p2, c2);
+    //@ assert change_pd: TableChange{L1, Here}(c2, FRAME_WORDS) && \at(pmm_desc_level[c2], L1) == 2;
+    /*@ assert walks_pd1: \forall integer va; UserVa(va) ==> WalkL3(p, va) == WalkL3{L1}(p, va); */
+    //@ assert fresh_c2: \forall integer g; g == c2 ==> \at(pmm_desc_state[g], Pre) == FRAME_FREE;
+    //@ assert change_all: TableChange{Pre, Here}(c3, i);
+    //@ assert p3_slot: p3 != c3 && frame_pool[p3][i] == \at(frame_pool[p3][i], Pre);
+    /*@ assert walks_pd: \forall integer va; UserVa(va) ==> WalkL3(p, va) == WalkL3{Pre}(p, va); */
+    /*@ assert new_pd: \forall integer va; UserVa(va) && WalkL3{Pre}(p, va) == p3 && Ix3(va) == i ==>
+          WalkL2(p, va) == p2; */
+    return r;
 }
 
 /* PDPT c3 of space s gets copies of parent PDPT p3's directories. */
@@ -398,16 +553,62 @@ static mm_status vm_clone_pdpt(uint32_t p, uint32_t s, uint32_t p3, uint32_t c3)
         loop variant FRAME_WORDS - i;
     */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
+        /*@ ghost L0: ; */
         uint32_t p2 = vm_next(p3, i);
-        if (p2 == PMM_NONE)
+        if (p2 == PMM_NONE) {
+            /*@ assert empty: \forall integer va; UserVa(va) && WalkL3(p, va) == p3 && Ix3(va) == i ==>
+                  WalkL3(s, va) == c3 && Corr(p, s, va); */
             continue;
-        uint32_t c2 = vm_table_new(s, c3, i, 2);
-        if (c2 == PMM_NONE)
+        }
+        mm_status st = vm_clone_pdpt_slot(p, s, p3, c3, i, p2);
+        //@ assert change: TableChange{L0, Here}(c3, i) && \at(pmm_desc_level[c3], L0) == 3;
+        if (st != MM_OK)
             return MM_NO_MEMORY;
-        if (vm_clone_pd(p, s, p2, c2) != MM_OK)
-            return MM_NO_MEMORY;
+        /*@ assert walks_kept: \forall integer va; UserVa(va) ==>
+              WalkL3(p, va) == WalkL3{L0}(p, va) && WalkL3(s, va) == WalkL3{L0}(s, va); */
+        /*@ assert reads_old: \forall integer va; UserVa(va) && WalkL3{L0}(p, va) == p3 && Ix3(va) < i ==>
+              !WalkReads{L0}(p, va, c3, i) && !WalkReads{L0}(s, va, c3, i) && Corr{L0}(p, s, va); */
+        /*@ assert old_kept: \forall integer va; UserVa(va) && WalkL3{L0}(p, va) == p3 && Ix3(va) < i ==>
+              Corr(p, s, va); */
     }
     return MM_OK;
+}
+
+/* Slot i of child root s gets a fresh PDPT with copies of what parent
+ * PDPT p3, behind slot i of parent root p, maps. Of the frames in use on
+ * entry only slot i of s changes. */
+/*@ requires vm_valid: VmValid;
+    requires spaces: SpaceRoot(p) && SpaceRoot(s) && p != s;
+    requires slot: 0 <= i < VM_KERNEL_FIRST && frame_pool[s][i] == 0 &&
+                   p3 == PteTarget(frame_pool[p][i]) && p3 != POOL_FRAMES;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, frame_pool[..][..];
+    ensures vm_valid: VmValid;
+    ensures change: TableChange{Pre, Post}(s, i);
+    ensures taken: TakenBy{Pre, Post}(s);
+    ensures slot_equal: \result == MM_OK ==> \forall integer va;
+              UserVa(va) && Ix4(va) == i ==> Corr(p, s, va);
+*/
+static mm_status vm_clone_root_slot(uint32_t p, uint32_t s, uint32_t i, uint32_t p3)
+{
+    //@ assert p3_child: TableOf(p3, p, 3) && pmm_desc_prefix[p3] == p * 512 + i;
+    uint32_t c3 = vm_table_new(s, s, i, 3);
+    if (c3 == PMM_NONE)
+        return MM_NO_MEMORY;
+    /*@ ghost L1: ; */
+    //@ assert change_new: TableChange{Pre, Here}(s, i) && \at(pmm_desc_level[s], Pre) == PMM_LEVEL_ROOT;
+    //@ assert roots_new: SpaceRoot(p) && SpaceRoot(s) && PagingValid;
+    //@ assert p3_kept: TableOf(p3, p, 3) && pmm_desc_prefix[p3] == p * 512 + i && frame_pool[p][i] == \at(frame_pool[p][i], Pre);
+    //@ assert c3_slot: PteTarget(frame_pool[s][i]) == c3 && pmm_desc_prefix[c3] == s * 512 + i;
+    //@ assert aligned_pdpt: Aligned3(p, p3, s, c3);
+    mm_status r = vm_clone_pdpt(p, s, p3, c3);
+    //@ assert change_pdpt: TableChange{L1, Here}(c3, FRAME_WORDS) && \at(pmm_desc_level[c3], L1) == 3;
+    //@ assert fresh_c3: \forall integer g; g == c3 ==> \at(pmm_desc_state[g], Pre) == FRAME_FREE;
+    //@ assert change_all: TableChange{Pre, Here}(s, i);
+    //@ assert p_slot: frame_pool[p][i] == \at(frame_pool[p][i], Pre);
+    /*@ assert new_pdpt: \forall integer va; UserVa(va) && Ix4(va) == i ==> WalkL3(p, va) == p3; */
+    return r;
 }
 
 /* The user half of child root s gets copies of parent root p's PDPTs. */
@@ -440,14 +641,19 @@ static mm_status vm_clone_user_half(uint32_t p, uint32_t s)
         loop variant VM_KERNEL_FIRST - i;
     */
     for (uint32_t i = 0; i < VM_KERNEL_FIRST; i++) {
+        /*@ ghost L0: ; */
         uint32_t p3 = vm_next(p, i);
-        if (p3 == PMM_NONE)
+        if (p3 == PMM_NONE) {
+            /*@ assert empty: \forall integer va; UserVa(va) && Ix4(va) == i ==> Corr(p, s, va); */
             continue;
-        uint32_t c3 = vm_table_new(s, s, i, 3);
-        if (c3 == PMM_NONE)
+        }
+        mm_status st = vm_clone_root_slot(p, s, i, p3);
+        //@ assert change: TableChange{L0, Here}(s, i) && \at(pmm_desc_level[s], L0) == PMM_LEVEL_ROOT;
+        if (st != MM_OK)
             return MM_NO_MEMORY;
-        if (vm_clone_pdpt(p, s, p3, c3) != MM_OK)
-            return MM_NO_MEMORY;
+        /*@ assert reads_old: \forall integer va; UserVa(va) && Ix4(va) < i ==>
+              !WalkReads{L0}(p, va, s, i) && !WalkReads{L0}(s, va, s, i) && Corr{L0}(p, s, va); */
+        /*@ assert old_kept: \forall integer va; UserVa(va) && Ix4(va) < i ==> Corr(p, s, va); */
     }
     return MM_OK;
 }
