@@ -1,5 +1,5 @@
 # make prove: Frama-C/WP on every file of $(PROVEN_SRCS) (the list lives in
-# the top Makefile only), one Frama-C run per module, a PASS:/FAIL: line each,
+# the top Makefile only), two Frama-C passes per module, a PASS:/FAIL: line each,
 # per-goal results in proofs/results/<module>.json. The WP session (prover
 # cache) lives in proofs/session/<module>, so re-runs only prove what changed.
 #   make prove PROVE_MODULES=pmm     restrict to some modules

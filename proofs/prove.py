@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Isola's proof driver: runs Frama-C/WP once per proven file, prints one
+"""Isola's proof driver: runs Frama-C/WP on each proven file (a goals pass, then a smoke pass: see frama_c_command), prints one
 PASS:/FAIL: line per module plus a total, and writes per-goal results to
 proofs/results/<module>.json. Exit status is non-zero if any module failed.
 
