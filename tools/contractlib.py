@@ -164,8 +164,12 @@ def parse_spec(text, path=""):
         first = text.count("\n", 0, a.start()) + 1
         heads = [m for m in re.finditer(
             r"^[ \t]*(predicate|logic|lemma|axiom|inductive|type)\b", code, re.M)]
+        # An axiomatic block's opening line and closing brace end a
+        # declaration too; they are not declarations themselves.
+        stops = [t.start() for t in re.finditer(r"^[ \t]*(?:axiomatic\b[^\n]*|\}[ \t]*)$", code, re.M)]
         for i, m in enumerate(heads):
             end = heads[i + 1].start() if i + 1 < len(heads) else len(code)
+            end = min([t for t in stops if m.start() < t < end] + [end])
             chunk = code[m.start():end]
             # The declaration ends at the last ';' (or '}') of the chunk.
             cut = max(chunk.rfind(";"), chunk.rfind("}"))
