@@ -261,7 +261,10 @@ static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32
     pmm_claim(u, FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i);
     vm_copy_frame(u, pte_frame(e));
     //@ assert copied_valid: TablesOk && TableOk(c1) && PmmFrame(u) && pmm_desc_state[u] == FRAME_USER;
+    /*@ assert shared_before: SpacesShareKernel && VmTemplateOk && c1 != vm_kernel_template &&
+          pmm_desc_level[c1] == 1; */
     frame_pool[c1][i] = pte_make(u, vm_leaf_flags(e));
+    //@ assert shared: SpacesShareKernel;
     //@ assert slot_new: SlotOk(c1, i);
     //@ assert table_t: TableOk(c1);
     /*@ assert others: \forall integer g; PmmFrame(g) && g != c1 && pmm_desc_state[g] == FRAME_TABLE ==>
@@ -269,7 +272,6 @@ static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32
     //@ assert tables: TablesOk;
     //@ assert template: VmTemplateOk;
     //@ assert owners: OwnersLive;
-    //@ assert shared: SpacesShareKernel;
 }
 
 /* Slot i of child page table c1 (of space s) maps a fresh copy of the user
@@ -316,7 +318,8 @@ static mm_status vm_clone_leaf(uint32_t s, uint32_t c1, uint32_t i, uint64_t e)
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c1) && SlotsKeptExcept{Pre, Post}(c1, FRAME_WORDS);
     ensures taken: TakenBy{Pre, Post}(s);
-    ensures pt_equal: \result == MM_OK ==> CorrBelow1(p, p1, s, FRAME_WORDS);
+    ensures pt_equal: \result == MM_OK ==> CorrUnder1(p, p1, s);
+    ensures walks1: \result == MM_OK ==> WalksSame1{Pre, Post}(p);
     ensures walks2: \forall integer va; UserVa(va) ==>
                       WalkL2(p, va) == WalkL2{Pre}(p, va) && WalkL2(s, va) == WalkL2{Pre}(s, va);
 */
@@ -356,14 +359,14 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
         /*@ assert walks_kept: \forall integer va; UserVa(va) ==>
               WalkL1(p, va) == WalkL1{L0}(p, va) && WalkL1(s, va) == WalkL1{L0}(s, va); */
         //@ assert parent_slot: frame_pool[p1][i] == e;
+        /*@ assert new_walks: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) == i ==>
+              WalkL1(p, va) == p1 && WalkL1(s, va) == c1; */
+        //@ assert slot_facts: LeafCopied(p1, c1, i) && p1 != POOL_FRAMES && c1 != POOL_FRAMES;
+        /*@ assert new_slot: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) == i ==>
+              Corr(p, s, va); */
         /*@ assert reads_old: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) < i ==>
               !WalkReads{L0}(p, va, c1, i) && !WalkReads{L0}(s, va, c1, i) && Corr{L0}(p, s, va); */
         /*@ assert old_kept: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) < i ==>
-              Corr(p, s, va); */
-        /*@ assert new_walks: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) == i ==>
-              WalkL1(p, va) == p1 && WalkL1(s, va) == c1; */
-        //@ assert slot_facts: LeafCopied(p1, c1, i) && SpaceRoot(p) && SpaceRoot(s);
-        /*@ assert new_slot: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) == i ==>
               Corr(p, s, va); */
     }
     return MM_OK;
@@ -405,16 +408,14 @@ static mm_status vm_clone_pd_slot(uint32_t p, uint32_t s, uint32_t p2, uint32_t 
     //@ assert aligned_new: Aligned2(p, p2, s, c2);
     //@ assert pair: SlotPair(p2, c2, i, p1, c1) && PagingValid;
     //@ assert aligned_pt: Aligned1(p, p1, s, c1);
+    /*@ assert new_pt1: \forall integer va; UserVa(va) && WalkL2{Pre}(p, va) == p2 && Ix2(va) == i ==>
+          WalkL1(p, va) == p1; */
     mm_status r = vm_clone_pt(p, s, p1, c1);
     //@ assert change_pt: TableChange{L1, Here}(c1, FRAME_WORDS) && \at(pmm_desc_level[c1], L1) == 1;
-    /*@ assert walks_pt1: \forall integer va; UserVa(va) ==> WalkL2(p, va) == WalkL2{L1}(p, va); */
     //@ assert fresh_c1: \forall integer g; g == c1 ==> \at(pmm_desc_state[g], Pre) == FRAME_FREE;
     //@ assert change_all: TableChange{Pre, Here}(c2, i);
-    //@ assert p2_slot0: p2 != c2 && frame_pool[p2][i] == \at(frame_pool[p2][i], Pre);
-    /*@ assert walks_pt: \forall integer va; UserVa(va) ==> WalkL2(p, va) == WalkL2{Pre}(p, va); */
-    //@ assert p2_slot: frame_pool[p2][i] == \at(frame_pool[p2][i], Pre);
-    /*@ assert new_pt: \forall integer va; UserVa(va) && WalkL2{Pre}(p, va) == p2 && Ix2(va) == i ==>
-          WalkL1(p, va) == p1; */
+    /*@ assert new_pt: r == MM_OK ==> \forall integer va;
+          UserVa(va) && WalkL2{Pre}(p, va) == p2 && Ix2(va) == i ==> WalkL1(p, va) == p1; */
     return r;
 }
 
@@ -429,7 +430,8 @@ static mm_status vm_clone_pd_slot(uint32_t p, uint32_t s, uint32_t p2, uint32_t 
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c2) && SlotsKeptExcept{Pre, Post}(c2, FRAME_WORDS);
     ensures taken: TakenBy{Pre, Post}(s);
-    ensures pd_equal: \result == MM_OK ==> CorrBelow2(p, p2, s, FRAME_WORDS);
+    ensures pd_equal: \result == MM_OK ==> CorrUnder2(p, p2, s);
+    ensures walks2: \result == MM_OK ==> WalksSame2{Pre, Post}(p);
     ensures walks3: \forall integer va; UserVa(va) ==>
                       WalkL3(p, va) == WalkL3{Pre}(p, va) && WalkL3(s, va) == WalkL3{Pre}(s, va);
 */
@@ -511,15 +513,14 @@ static mm_status vm_clone_pdpt_slot(uint32_t p, uint32_t s, uint32_t p3, uint32_
     //@ assert aligned_new: Aligned3(p, p3, s, c3);
     //@ assert pair: SlotPair(p3, c3, i, p2, c2) && PagingValid;
     //@ assert aligned_pd: Aligned2(p, p2, s, c2);
+    /*@ assert new_pd1: \forall integer va; UserVa(va) && WalkL3{Pre}(p, va) == p3 && Ix3(va) == i ==>
+          WalkL2(p, va) == p2; */
     mm_status r = vm_clone_pd(p, s, p2, c2);
     //@ assert change_pd: TableChange{L1, Here}(c2, FRAME_WORDS) && \at(pmm_desc_level[c2], L1) == 2;
-    /*@ assert walks_pd1: \forall integer va; UserVa(va) ==> WalkL3(p, va) == WalkL3{L1}(p, va); */
     //@ assert fresh_c2: \forall integer g; g == c2 ==> \at(pmm_desc_state[g], Pre) == FRAME_FREE;
     //@ assert change_all: TableChange{Pre, Here}(c3, i);
-    //@ assert p3_slot: p3 != c3 && frame_pool[p3][i] == \at(frame_pool[p3][i], Pre);
-    /*@ assert walks_pd: \forall integer va; UserVa(va) ==> WalkL3(p, va) == WalkL3{Pre}(p, va); */
-    /*@ assert new_pd: \forall integer va; UserVa(va) && WalkL3{Pre}(p, va) == p3 && Ix3(va) == i ==>
-          WalkL2(p, va) == p2; */
+    /*@ assert new_pd: r == MM_OK ==> \forall integer va;
+          UserVa(va) && WalkL3{Pre}(p, va) == p3 && Ix3(va) == i ==> WalkL2(p, va) == p2; */
     return r;
 }
 
