@@ -174,6 +174,7 @@ static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint3
     frame_pool[t][i] = pte_make_table(c);
     //@ assert slot_new: SlotOk(t, i);
     //@ assert table_t: TableOk(t);
+    //@ assert tables_others: \forall integer g; PmmFrame(g) && g != t && pmm_desc_state[g] == FRAME_TABLE ==> TableOk(g);
     //@ assert tables: TablesOk;
     //@ assert template: VmTemplateOk;
     //@ assert owners: OwnersLive;
@@ -408,14 +409,13 @@ static mm_status vm_clone_pd_slot(uint32_t p, uint32_t s, uint32_t p2, uint32_t 
     //@ assert aligned_new: Aligned2(p, p2, s, c2);
     //@ assert pair: SlotPair(p2, c2, i, p1, c1) && PagingValid;
     //@ assert aligned_pt: Aligned1(p, p1, s, c1);
-    /*@ assert new_pt1: \forall integer va; UserVa(va) && WalkL2{Pre}(p, va) == p2 && Ix2(va) == i ==>
-          WalkL1(p, va) == p1; */
+    //@ assert walks_p: WalksSame2{Pre, Here}(p);
+    //@ assert new_pt1: Down1{Pre, Here}(p, p2, i, p1);
     mm_status r = vm_clone_pt(p, s, p1, c1);
     //@ assert change_pt: TableChange{L1, Here}(c1, FRAME_WORDS) && \at(pmm_desc_level[c1], L1) == 1;
     //@ assert fresh_c1: \forall integer g; g == c1 ==> \at(pmm_desc_state[g], Pre) == FRAME_FREE;
     //@ assert change_all: TableChange{Pre, Here}(c2, i);
-    /*@ assert new_pt: r == MM_OK ==> \forall integer va;
-          UserVa(va) && WalkL2{Pre}(p, va) == p2 && Ix2(va) == i ==> WalkL1(p, va) == p1; */
+    //@ assert new_pt: r == MM_OK ==> Down1{Pre, Here}(p, p2, i, p1);
     return r;
 }
 
@@ -513,14 +513,13 @@ static mm_status vm_clone_pdpt_slot(uint32_t p, uint32_t s, uint32_t p3, uint32_
     //@ assert aligned_new: Aligned3(p, p3, s, c3);
     //@ assert pair: SlotPair(p3, c3, i, p2, c2) && PagingValid;
     //@ assert aligned_pd: Aligned2(p, p2, s, c2);
-    /*@ assert new_pd1: \forall integer va; UserVa(va) && WalkL3{Pre}(p, va) == p3 && Ix3(va) == i ==>
-          WalkL2(p, va) == p2; */
+    //@ assert walks_p: WalksSame3{Pre, Here}(p);
+    //@ assert new_pd1: Down2{Pre, Here}(p, p3, i, p2);
     mm_status r = vm_clone_pd(p, s, p2, c2);
     //@ assert change_pd: TableChange{L1, Here}(c2, FRAME_WORDS) && \at(pmm_desc_level[c2], L1) == 2;
     //@ assert fresh_c2: \forall integer g; g == c2 ==> \at(pmm_desc_state[g], Pre) == FRAME_FREE;
     //@ assert change_all: TableChange{Pre, Here}(c3, i);
-    /*@ assert new_pd: r == MM_OK ==> \forall integer va;
-          UserVa(va) && WalkL3{Pre}(p, va) == p3 && Ix3(va) == i ==> WalkL2(p, va) == p2; */
+    //@ assert new_pd: r == MM_OK ==> Down2{Pre, Here}(p, p3, i, p2);
     return r;
 }
 
