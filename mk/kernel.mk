@@ -20,7 +20,7 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T bo
 # from PROVEN_SRCS only; the mm files not (yet) proven are listed here and
 # dropped from this list once PROVEN_SRCS names them. kernel/proc/ is globbed
 # and filtered the same way (proc.c is proven).
-KERNEL_MM_UNPROVEN := kernel/mm/mm_boot.c kernel/mm/vmspace.c
+KERNEL_MM_UNPROVEN := kernel/mm/mm_boot.c
 KERNEL_C_SRCS := kernel/kmain.c $(filter-out $(PROVEN_SRCS),$(wildcard $(KERNEL_MM_UNPROVEN))) \
                  $(filter-out $(PROVEN_SRCS),$(sort $(wildcard kernel/arch/x86_64/*.c kernel/lib/*.c kernel/proc/*.c))) \
                  $(wildcard $(PROVEN_SRCS))

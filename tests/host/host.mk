@@ -26,10 +26,8 @@ HOST_DEPS     := $(HOST_SUPPORT) tests/host/host_support.h $(HOST_MM_SRCS) \
 HOST_SRCS_pmm    := $(filter kernel/mm/pmm.c,$(HOST_MM_SRCS))
 HOST_SRCS_paging := $(filter kernel/mm/pmm.c kernel/mm/paging.c,$(HOST_MM_SRCS))
 HOST_SUITES   := pmm $(if $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),paging)
-# vmspace (issue 4) links vmspace.c even before it joins PROVEN_SRCS.
-HOST_SRCS_vmspace := $(HOST_SRCS_paging) $(wildcard kernel/mm/vmspace.c)
-HOST_SUITES   += $(if $(and $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),$(wildcard kernel/mm/vmspace.c)),vmspace)
-HOST_DEPS     += $(wildcard kernel/mm/vmspace.c)
+HOST_SRCS_vmspace := $(filter kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c,$(HOST_MM_SRCS))
+HOST_SUITES   += $(if $(filter kernel/mm/vmspace.c,$(HOST_MM_SRCS)),vmspace)
 # Issue 5, kernel side: the process table, the ELF validator and loader, uaccess.
 HOST_SRCS_proc := $(HOST_SRCS_paging) kernel/mm/uaccess.c kernel/proc/proc.c kernel/proc/elf.c kernel/proc/elf_check.c
 HOST_SUITES   += $(if $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),proc)
