@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Isola's proof driver: runs Frama-C/WP on each proven file (a goals pass, then a smoke pass: see frama_c_command), prints one
+"""Isola's proof driver: runs Frama-C/WP on each proven file (a goals pass, an assigns pass, then a smoke pass: see frama_c_command), prints one
 PASS:/FAIL: line per module plus a total, and writes per-goal results to
 proofs/results/<module>.json. Exit status is non-zero if any module failed.
 
@@ -9,7 +9,7 @@ Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
 (a module is the basename of its source file, without .c); PROVE_TIMEOUT
 (default 10 s per prover call) and PROVE_PAR (default 4: WP's pipeline
 waits on Why3 and prover start-up, so 4 tasks in flight keep 2 cores busy;
-paging's goals took 494 s at 2 and 218 s at 4) tune WP's goals pass;
+paging's goals took 494 s at 2 and 218 s at 4) tune WP's goals and assigns passes;
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
 PROVE_WP_FLAGS names another flags file, PROVE_SESSION_DIR and
 PROVE_RESULTS_DIR move the session and the results (for testing the driver).
@@ -35,31 +35,43 @@ SESSION_DIR = os.environ.get("PROVE_SESSION_DIR", "proofs/session")
 RESULTS_DIR = os.environ.get("PROVE_RESULTS_DIR", "proofs/results")
 WP_FLAGS_FILE = "proofs/wp-flags"
 TRUSTED_BASE = "docs/trusted-base.md"
-PROVERS = "z3,cvc4,cvc4-fmf"
+# Provers of the goals pass (every category but assigns) and of the assigns
+# pass. cvc4-fmf is only for assigns goals (proofs/README.md says why).
+GOALS_PROVERS = "z3,cvc4"
+ASSIGNS_PROVERS = "z3,cvc4,cvc4-fmf"
+PASSES = ("goals", "assigns", "smoke")
 
 
 # The argv of one Frama-C run for one module. The caller may rely on: every
 # flag of proofs/wp-flags comes after the common ones, so it overrides them;
-# a smoke pass's own flags come last of all (its short limits are the point).
+# a pass's own property selection and the smoke pass's short limits come
+# last of all.
 #
-# Two passes per module, because a smoke test's expected answer is "not
-# proved", which every prover given to WP gives only at the smoke timeout:
-# with all three provers on every smoke test, smoke tests took three quarters
-# of the proof time (525 of them, 3 x 2 s each, on 2 cores).
-# - "goals": every proof goal with all PROVERS, no smoke tests;
+# Three passes per module, because WP starts all of a goal's provers side by
+# side (the first Valid wins), so every prover listed is paid for on every
+# goal, and a smoke test's expected answer ("not proved") comes only at the
+# timeout:
+# - "goals": every proof goal but the assigns ones, with GOALS_PROVERS and
+#   no smoke tests;
+# - "assigns": the assigns goals, with ASSIGNS_PROVERS: cvc4-fmf proves the
+#   region inclusions the other two cannot instantiate, and is not started
+#   on the other ~90 % of the goals (uaccess: 153 s with one goals pass of
+#   three provers, 98 + 17 s in two passes);
 # - "smoke": the smoke tests, with z3 alone and SMOKE_TIMEOUT. WP only makes
 #   smoke tests for a function with a selected goal, so this pass keeps the
 #   cheap assigns goals (every function has one: the audit fails a function
 #   without) and drops every other category; their verdicts here are
-#   ignored, the goals pass decides them.
+#   ignored, the assigns pass decides them.
 def frama_c_command(src, module, timeout, par, logdir, pass_name="goals"):
     base = module if pass_name == "goals" else module + "." + pass_name
+    provers = {"goals": GOALS_PROVERS, "assigns": ASSIGNS_PROVERS,
+               "smoke": SMOKE_PROVER}[pass_name]
     cmd = [
         "frama-c", src, "-c11",
         "-cpp-extra-args=-Iinclude -Ispec -I.",
         "-wp", "-wp-rte",
         # a list option: a second -wp-prover would add to it, not replace it
-        "-wp-prover", PROVERS if pass_name == "goals" else SMOKE_PROVER,
+        "-wp-prover", provers,
         "-wp-split",
         "-wp-session", os.path.join(SESSION_DIR, module),
         "-wp-cache", "update",
@@ -70,14 +82,32 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals"):
         "-wp-log", "a:" + os.path.join(logdir, base + ".wp.log"),
         "-kernel-log", "a:" + os.path.join(logdir, base + ".kernel.log"),
     ]
+    flags = wp_flags()
     if pass_name == "goals":
         cmd += ["-wp-no-smoke-tests",
                 "-print", "-ocode", os.path.join(logdir, module + ".printed.c")]
-        return cmd + wp_flags()
-    return cmd + wp_flags() + [
+        return cmd + flags + [property_selection(flags, ["assigns"])]
+    if pass_name == "assigns":
+        return cmd + ["-wp-no-smoke-tests"] + flags + \
+            [property_selection(flags, SMOKE_PASS_SKIPPED)]
+    return cmd + flags + [
         "-wp-smoke-tests", "-wp-par", str(SMOKE_PAR),
         "-wp-timeout", str(SMOKE_TIMEOUT), "-wp-smoke-timeout", str(SMOKE_TIMEOUT),
         "-wp-prop=" + ",".join("-@" + c for c in SMOKE_PASS_SKIPPED)]
+
+
+# One -wp-prop flag: the last -wp-prop of flags (WP keeps only the last one
+# given; make mutants names properties that way), if any, minus the given
+# categories. WP reads such a list as "these names, but none of these
+# categories"; with no name, as "everything but these categories".
+def property_selection(flags, skipped):
+    names = []
+    for i, a in enumerate(flags):
+        if a.startswith("-wp-prop="):
+            names = [n for n in a.split("=", 1)[1].split(",") if n]
+        elif a == "-wp-prop" and i + 1 < len(flags):
+            names = [n for n in flags[i + 1].split(",") if n]
+    return "-wp-prop=" + ",".join(names + ["-@" + c for c in skipped])
 
 
 SMOKE_PROVER = "z3"
@@ -498,7 +528,12 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
         if os.path.exists(p):
             os.remove(p)
     cmd = frama_c_command(src, module, timeout, par, RESULTS_DIR, pass_name)
-    cache = cache_dir_for(module, cmd)
+    # The goals and assigns passes share one cache (the goals pass's): a
+    # prover's answer on a task does not depend on the pass, and one
+    # directory holds every goal for tools/prove-gui.
+    key = cmd if pass_name == "smoke" else \
+        frama_c_command(src, module, timeout, par, RESULTS_DIR, "goals")
+    cache = cache_dir_for(module, key)
     forget_goal_timeouts(cache)
     cmd += ["-wp-cache-dir", cache]
     print("  %s: %s pass (WP log: %s)" % (module, pass_name, files[".wp.log"]),
@@ -522,10 +557,11 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
     run["goals"], summary = parse_wp_log(read(files[".wp.log"]).splitlines())
     attach_properties(run["goals"], files[".wp-report.json"])
     problems += frama_c_errors(output)
-    if summary is None and pass_name == "smoke" and not run["goals"] and \
+    if summary is None and not run["goals"] and \
             re.search(r"^\[wp\] [Ww]arning: No goal generated", output, re.M):
-        # A smoke pass restricted (make mutants: -wp-fct/-wp-prop) to
-        # properties that have no smoke test generates nothing: 0 of 0.
+        # A pass restricted (make mutants: -wp-fct/-wp-prop) to properties
+        # it does not prove (or that have no smoke test) generates nothing:
+        # 0 of 0. An empty module is caught by prove_module.
         summary = (0, 0)
     if summary is None:
         problems.append("no '[wp] Proved goals' summary in the %s pass's WP log"
@@ -549,7 +585,8 @@ def prove_module(src, module, timeout, par, max_seconds):
         os.remove(printed_path)
     result = {"module": module, "source": src, "status": "fail",
               "proved": 0, "total": 0, "smoke_passed": 0, "smoke_total": 0,
-              "seconds": 0.0, "timeout": timeout, "provers": PROVERS,
+              "seconds": 0.0, "timeout": timeout, "provers": GOALS_PROVERS,
+              "assigns_provers": ASSIGNS_PROVERS,
               "smoke_prover": SMOKE_PROVER, "smoke_timeout": SMOKE_TIMEOUT,
               "problems": [], "goals": []}
     problems = result["problems"]
@@ -572,19 +609,21 @@ def prove_module(src, module, timeout, par, max_seconds):
     elif not problems:
         problems.append("Frama-C printed no code (parse error?)")
     goals = {n: g for n, g in goals_run["goals"].items() if g["kind"] == "goal"}
-    seconds = goals_run["seconds"]
-    smoke_run = None
-    if goals_run["returncode"] is not None:
-        smoke_run = run_pass(src, module, "smoke", timeout, par,
-                             max_seconds, problems)
-    if smoke_run is not None:
-        result["smoke_command"] = smoke_run["command"]
-        seconds += smoke_run["seconds"]
-        goals.update((n, g) for n, g in smoke_run["goals"].items()
-                     if g["kind"] == "smoke")
-    result["seconds"] = round(seconds, 1)
-    result["pass_seconds"] = {"goals": goals_run["seconds"],
-                              "smoke": smoke_run["seconds"] if smoke_run else None}
+    runs = {"goals": goals_run}
+    for pass_name in PASSES[1:]:
+        if runs[PASSES[PASSES.index(pass_name) - 1]]["returncode"] is None:
+            break  # the pass before was killed: the module is out of time
+        run = run_pass(src, module, pass_name, timeout, par, max_seconds, problems)
+        if run is None:
+            break
+        runs[pass_name] = run
+        result[pass_name + "_command"] = run["command"]
+        # the assigns pass adds goals; the smoke pass adds only smoke tests
+        kind = "goal" if pass_name == "assigns" else "smoke"
+        goals.update((n, g) for n, g in run["goals"].items() if g["kind"] == kind)
+    result["seconds"] = round(sum(r["seconds"] for r in runs.values()), 1)
+    result["pass_seconds"] = {p: runs[p]["seconds"] if p in runs else None
+                              for p in PASSES}
     real = [g for g in goals.values() if g["kind"] == "goal"]
     smoke = [g for g in goals.values() if g["kind"] == "smoke"]
     result["total"] = len(real)
@@ -599,9 +638,10 @@ def prove_module(src, module, timeout, par, max_seconds):
         if g["kind"] == "smoke" and g["status"] != "passed":
             problems.append("smoke test %s was proved: dead code or "
                             "inconsistent assumptions" % name)
-    if goals_run["summary"] is not None:
-        result["wp_summary"] = {"proved": goals_run["summary"][0],
-                                "total": goals_run["summary"][1]}
+    summaries = [runs[p]["summary"] for p in ("goals", "assigns") if p in runs]
+    if summaries and None not in summaries:
+        result["wp_summary"] = {"proved": sum(x[0] for x in summaries),
+                                "total": sum(x[1] for x in summaries)}
     if not real:
         problems.append("no proof goals at all")
     result["properties"] = property_summary(goals)
