@@ -30,11 +30,15 @@ extern uint32_t pmm_desc_owner[POOL_FRAMES];
 extern uint8_t  pmm_desc_level[POOL_FRAMES];
 extern uint64_t pmm_desc_prefix[POOL_FRAMES];
 extern uint32_t pmm_nfree;
+/* Where pmm_find_free starts scanning: one past the frame claimed last, or
+ * the lowest frame freed since (next fit, and a freed frame is reused while
+ * it is still in the cache). A hint only: no property depends on its value. */
+extern uint32_t pmm_hint;
 
 #include "../../spec/pmm.acsl"
 
 /* Every frame reserved, free count 0. */
-/*@ assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree;
+/*@ assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint;
     // pmm_valid: the free counter equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
     // init_reserved: every frame of the pool is reserved.
@@ -99,7 +103,7 @@ uint32_t pmm_find_free(void);
     // claim_state: the new state is kernel, table or user.
     requires claim_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
     assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
-            pmm_nfree, frame_pool[f][0 .. FRAME_WORDS - 1];
+            pmm_nfree, pmm_hint, frame_pool[f][0 .. FRAME_WORDS - 1];
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
     // alloc_fresh_owned: f has state st, the given owner (f itself for PMM_SELF), level and prefix.
@@ -122,7 +126,7 @@ void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, u
     requires alloc_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, frame_pool[..][..];
+            pmm_nfree, pmm_hint, frame_pool[..][..];
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
     // alloc_other_desc: no descriptor other than the result's changes.
@@ -158,7 +162,7 @@ uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t 
  * changed) a free, reserved or kernel frame; MM_BAD_ARGUMENT out of range. */
 /*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
     requires pmm_valid: PmmValid;
-    assigns pmm_desc_state[f], pmm_nfree;
+    assigns pmm_desc_state[f], pmm_nfree, pmm_hint;
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
     // free_others: no descriptor other than f's changes.

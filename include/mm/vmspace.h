@@ -30,7 +30,7 @@ extern uint32_t vm_kernel_template;
     requires boot_pool: \forall integer f; PmmFrame(f) ==> !PmmAllocated(f);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, frame_pool[..][..], vm_kernel_template;
+            pmm_nfree, pmm_hint, frame_pool[..][..], vm_kernel_template;
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
     behavior ok:
@@ -61,7 +61,7 @@ uint32_t vm_template_init(void);
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, frame_pool[..][..];
+            pmm_nfree, pmm_hint, frame_pool[..][..];
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
     ensures vm_valid: VmValid;
     // create_others: no descriptor and no frame other than the result's changes.
@@ -95,7 +95,7 @@ uint32_t vm_space_create(void);
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, frame_pool[..][..];
+            pmm_nfree, pmm_hint, frame_pool[..][..];
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
     ensures vm_valid: VmValid;
     // clone_parent_unchanged: every frame in use on entry keeps its descriptor and words.
@@ -130,7 +130,7 @@ uint32_t vm_space_clone(uint32_t parent);
  * the descriptors for frames owned by root. */
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half).
     requires vm_valid: VmValid;
-    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint;
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
     ensures vm_valid: VmValid;
     behavior space:

@@ -8,6 +8,7 @@ uint32_t pmm_desc_owner[POOL_FRAMES];
 uint8_t  pmm_desc_level[POOL_FRAMES];
 uint64_t pmm_desc_prefix[POOL_FRAMES];
 uint32_t pmm_nfree;
+uint32_t pmm_hint;
 
 /* Set frame f's state; the free counter follows, so PmmValid is kept.
  * The ghost loop re-counts to show the count moved by exactly the change. */
@@ -39,13 +40,39 @@ static void pmm_set_state(uint32_t f, uint8_t st)
         pmm_nfree++;
 }
 
+/* Scans from the hint to the end of the pool, then from frame 0 to the hint.
+ * The hint is only where to start: any value is safe (one past the pool
+ * means frame 0), so no contract constrains it. */
 uint32_t pmm_find_free(void)
 {
-    /*@ loop invariant 0 <= i <= POOL_FRAMES;
-        loop invariant PmmFreeCount(i) == 0;
+    uint32_t start = pmm_hint < POOL_FRAMES ? pmm_hint : 0;
+    /*@ loop invariant start <= i <= POOL_FRAMES;
+        loop invariant \forall integer g; start <= g < i ==> pmm_desc_state[g] != FRAME_FREE;
         loop assigns i;
         loop variant POOL_FRAMES - i; */
-    for (uint32_t i = 0; i < POOL_FRAMES; i++) {
+    for (uint32_t i = start; i < POOL_FRAMES; i++) {
+        if (pmm_desc_state[i] == FRAME_FREE) {
+            /* The count is >= 0 up to i, then >= 1 past it. */
+            /*@ ghost
+              /@ loop invariant 0 <= j <= i;
+                 loop invariant PmmFreeCount(j) >= 0;
+                 loop assigns j;
+                 loop variant i - j; @/
+              for (uint32_t j = 0; j < i; j++) {}
+              /@ loop invariant i < k <= POOL_FRAMES;
+                 loop invariant PmmFreeCount(k) >= 1;
+                 loop assigns k;
+                 loop variant POOL_FRAMES - k; @/
+              for (uint32_t k = i + 1; k < POOL_FRAMES; k++) {}
+            */
+            return i;
+        }
+    }
+    /*@ loop invariant 0 <= i <= start;
+        loop invariant PmmFreeCount(i) == 0;
+        loop assigns i;
+        loop variant start - i; */
+    for (uint32_t i = 0; i < start; i++) {
         if (pmm_desc_state[i] == FRAME_FREE) {
             /* The count only grows past a free frame: it is >= 1 at the end. */
             /*@ ghost
@@ -58,6 +85,14 @@ uint32_t pmm_find_free(void)
             return i;
         }
     }
+    /* No frame below the hint is free, and none from it on (first loop). */
+    /*@ ghost
+      /@ loop invariant start <= j <= POOL_FRAMES;
+         loop invariant PmmFreeCount(j) == 0;
+         loop assigns j;
+         loop variant POOL_FRAMES - j; @/
+      for (uint32_t j = start; j < POOL_FRAMES; j++) {}
+    */
     return PMM_NONE;
 }
 
@@ -92,6 +127,7 @@ void pmm_init(void)
       for (uint32_t i = 0; i < POOL_FRAMES; i++) {}
     */
     pmm_nfree = 0;
+    pmm_hint = 0;
 }
 
 mm_status pmm_add_free(uint32_t f)
@@ -109,6 +145,7 @@ void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, u
     pmm_desc_owner[f] = owner == PMM_SELF ? f : owner;
     pmm_desc_level[f] = level;
     pmm_desc_prefix[f] = prefix;
+    pmm_hint = f + 1;
 }
 
 uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix)
@@ -127,6 +164,8 @@ mm_status pmm_free(uint32_t f)
     if (pmm_desc_state[f] != FRAME_TABLE && pmm_desc_state[f] != FRAME_USER)
         return MM_NOT_ALLOCATED;
     pmm_set_state(f, FRAME_FREE);
+    if (f < pmm_hint)
+        pmm_hint = f;
     return MM_OK;
 }
 
