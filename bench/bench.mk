@@ -32,17 +32,6 @@ $(BENCH_HOST_BIN): bench/clonebench.c $(BENCH_HOST_SRCS) $(wildcard include/mm/*
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O2 -o $@ bench/clonebench.c $(BENCH_HOST_SRCS)
 
-# Experiment (never in the kernel): the same bench with bench/nextfit.c's
-# next-fit pmm_find_free instead of the scan from frame 0, to measure the fix
-# proposed for clone's allocator scans. pmm.c's own copy is renamed.
-$(BENCH_HOST_BIN)-nextfit: bench/clonebench.c bench/nextfit.c $(BENCH_HOST_SRCS) \
-                           $(wildcard include/mm/*.h spec/*.acsl) tests/host/host_support.h bench/bench.mk
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O2 -Dpmm_find_free=pmm_find_free_scan0 -c kernel/mm/pmm.c -o $@-pmm.o
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O2 -o $@ bench/clonebench.c bench/nextfit.c $@-pmm.o \
-	  $(filter-out kernel/mm/pmm.c,$(BENCH_HOST_SRCS))
-
 # Experiment (never in the kernel): destroy by walking the space's tables
 # (bench/walkdestroy.c) instead of scanning the pool; vmspace.c's is renamed.
 $(BENCH_HOST_BIN)-walk: bench/clonebench.c bench/walkdestroy.c $(BENCH_HOST_SRCS) \
@@ -54,7 +43,7 @@ $(BENCH_HOST_BIN)-walk: bench/clonebench.c bench/walkdestroy.c $(BENCH_HOST_SRCS
 	  $(filter-out kernel/mm/vmspace.c,$(BENCH_HOST_SRCS))
 
 .PHONY: bench bench-deps bench-bins bench-smoke
-bench-bins: $(BENCH_USER_BINS) $(BENCH_HOST_BIN) $(BENCH_HOST_BIN)-nextfit $(BENCH_HOST_BIN)-walk
+bench-bins: $(BENCH_USER_BINS) $(BENCH_HOST_BIN) $(BENCH_HOST_BIN)-walk
 
 # A Linux kernel to compare with (any /boot/vmlinuz-*, else Debian's
 # linux-image-amd64) and gnuplot for the PNG; only `make bench` needs them.

@@ -7,8 +7,7 @@ Measures (all in this one run, so the ratios compare like with like):
          prints a marker and powers off, same QEMU flags; median of BENCH_BOOTS.
   fork   bench/forkbench as init on both kernels (rate, latency per size).
   host   bench/clonebench: vm_space_clone vs memcpy, scaling of clone,
-         destroy and pmm_alloc; then clonebench-nextfit, the experiment of
-         a next-fit pmm_find_free (bench/nextfit.c) and clonebench-walk, a
+         destroy and pmm_alloc; then clonebench-walk, the experiment of a
          destroy that walks the tables (bench/walkdestroy.c): not the kernel.
   prove  `make prove` cold (empty session) then warm (same session), in a
          scratch export of HEAD, so the developer's cache is not touched.
@@ -16,7 +15,7 @@ Results: $BUILD/bench/results.json (+ the raw logs beside it).
 
 Env: BUILD (build), ACCEL (tcg|kvm), BENCH_MEM (512M), BENCH_BOOTS (5),
      BENCH_FORK_ROUNDS (3), BENCH_PROVE (0; 1 adds the proof timing, which
-     alone takes longer than the 15 min budget today), BENCH_PROVE_PAR (2, as
+     alone takes longer than the 15 min budget today), BENCH_PROVE_PAR (4, as
      `make prove`), BENCH_LINUX (a vmlinuz; default the newest /boot/vmlinuz-*),
      BENCH_ONLY ("boot fork host prove": a subset, for development; it
      updates the figures of the last run), BENCH_RESULTS (results path).
@@ -328,6 +327,7 @@ def prove_run(tree, label, par):
         g = [x for x in j.get("goals", []) if x.get("kind") == "goal"]
         modules.append({"module": m, "status": j["status"], "proved": j["proved"],
                         "total": j["total"], "seconds": j["seconds"],
+                        "pass_seconds": j.get("pass_seconds"),
                         "cached": sum(1 for x in g if x.get("cached"))})
     log("prove %s: %.0f s, exit %d" % (label, wall, rc))
     return {"wall_s": round(wall, 1), "exit": rc, "modules": modules}
@@ -335,7 +335,7 @@ def prove_run(tree, label, par):
 
 def bench_prove():
     """make prove cold then warm in a scratch export of HEAD."""
-    par = int(os.environ.get("BENCH_PROVE_PAR", "2"))
+    par = int(os.environ.get("BENCH_PROVE_PAR", "4"))
     tree = os.path.join(OUT, "prove-tree")
     shutil.rmtree(tree, ignore_errors=True)
     os.makedirs(tree)
@@ -395,9 +395,8 @@ def main():
         save()
     if "host" in only:
         results["host"] = bench_host(os.path.join(OUT, "clonebench"))
-        # The experiment: the same with a next-fit pmm_find_free (bench/nextfit.c).
-        results["host_nextfit"] = bench_host(os.path.join(OUT, "clonebench-nextfit"))
-        # And destroy by a walk of the space's tables (bench/walkdestroy.c).
+        # The experiment: destroy by a walk of the space's tables (bench/walkdestroy.c).
+        results.pop("host_nextfit", None)   # an experiment of older runs, now the kernel's pmm
         results["host_walk"] = bench_host(os.path.join(OUT, "clonebench-walk"))
         save()
     if "prove" in only:

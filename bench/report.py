@@ -31,28 +31,26 @@ GOALS = {
 # ratio of the run is explained with the entry of its kind.
 CAUSES = {
     "clone": (
-        "vm_space_clone takes every frame with pmm_find_free, which scans the "
-        "descriptors from frame 0 (kernel/mm/pmm.c): the k-th frame of a clone "
-        "costs a scan past every frame already taken, so a clone of N pages "
-        "with N pages below costs O(N^2) descriptor reads (see Scaling). Each "
-        "new frame is also zeroed by pmm_claim before vm_copy_frame overwrites "
-        "it, twice the writes of memcpy; a 1-page clone also builds a root and "
-        "three tables. Proposed (proven code, for the lead): a next-fit hint "
-        "(pmm_hint, the index after the last frame taken, where pmm_find_free "
-        "starts and wraps) makes a run of allocations O(N) in total; a "
-        "pmm_claim variant that skips the zeroing when the caller overwrites "
-        "the whole frame (its contract: FrameEq instead of FrameZero) halves "
-        "the writes."),
+        "vm_space_clone takes every frame with pmm_find_free, which starts at "
+        "pmm_hint (one past the frame claimed last, or the lowest frame freed "
+        "since) and wraps (kernel/mm/pmm.c), so a run of N allocations reads "
+        "O(N) descriptors in all (see Scaling). Each new frame is still zeroed "
+        "by pmm_claim before vm_copy_frame overwrites it, twice the writes of "
+        "memcpy; a small clone is dominated by its fixed cost, a root and "
+        "three tables zeroed and the kernel half of the root copied. Proposed "
+        "(proven code, for the lead): a pmm_claim variant that skips the "
+        "zeroing when the caller overwrites the whole frame (its contract: "
+        "FrameEq instead of FrameZero) halves the writes."),
     "fork": (
         "Isola copies every user page at fork (no copy-on-write), so a fork "
-        "after touching N pages costs the clone above (O(N^2) allocator "
-        "scans + 2 writes per word) plus destroy at exit; Linux shares the "
-        "pages copy-on-write and copies only page tables. Even a small fork "
-        "pays vm_space_destroy's scan of all POOL_FRAMES descriptors at exit "
-        "and the allocator scans. Proposed: the next-fit hint of pmm_find_free "
-        "and a per-space list (or owner index) of frames so that destroy is "
-        "O(owned) instead of O(POOL_FRAMES); copy-on-write is the real fix for "
-        "large processes, but it changes clone_fresh, a proven property."),
+        "after touching N pages costs the clone above (2 writes per word) "
+        "plus destroy at exit; Linux shares the pages copy-on-write and "
+        "copies only page tables. Even a small fork pays vm_space_destroy's "
+        "scan of all POOL_FRAMES descriptors at exit. Proposed: a per-space "
+        "list (or owner index) of frames, or a destroy that walks the space's "
+        "own tables (experiment below), so that destroy is O(owned) instead of "
+        "O(POOL_FRAMES); copy-on-write is the real fix for large processes, "
+        "but it changes clone_fresh, a proven property."),
     "boot": (
         "Isola's boot is GRUB (El Torito from the ISO, then multiboot2 "
         "loading of the kernel and initrd) plus the kernel's own start; Linux "
@@ -131,10 +129,6 @@ def summary_rows(r):
     for c in h.get("clone", []):
         rows.append(("vm_space_clone of %d page%s (host)" % (c["pages"], "s" * (c["pages"] != 1)), fmt(c["clone_us"]) + " us",
                      "memcpy " + fmt(c["memcpy_us"]) + " us", fmt(c["ratio"]) + " (time)", GOALS["clone"]))
-    for c in (r.get("host_nextfit") or {}).get("clone", []):
-        rows.append(("*experiment*: the same with a next-fit pmm_find_free, N=%d" % c["pages"],
-                     fmt(c["clone_us"]) + " us", "memcpy " + fmt(c["memcpy_us"]) + " us",
-                     fmt(c["ratio"]) + " (time)", "(not the kernel)"))
     p = r.get("prove")
     if p:
         for label in ("cold", "warm"):
@@ -153,22 +147,28 @@ def section_prove(p):
     rows = []
     for m in cold:
         c, w = cold[m], warm.get(m, {})
+        ps = c.get("pass_seconds") or {}
         rows.append((m, c["status"], "%d/%d" % (c["proved"], c["total"]), fmt(c["seconds"]),
+                     " / ".join(fmt(ps.get(k)) for k in ("goals", "assigns", "smoke")) if ps else "-",
                      fmt(c["total"] / c["seconds"]) if c["seconds"] else "-",
                      fmt(w.get("seconds")), "%d/%d" % (w.get("cached", 0), w.get("total", 0)),
                      fmt(w["total"] / w["seconds"]) if w.get("seconds") else "-"))
     tc = sum(x["seconds"] for x in cold.values())
     tw = sum(x["seconds"] for x in warm.values())
     gc = sum(x["total"] for x in cold.values())
+    pt = {k: sum((x.get("pass_seconds") or {}).get(k) or 0 for x in cold.values())
+          for k in ("goals", "assigns", "smoke")}
     rows.append(("**total**", "", "%d/%d" % (sum(x["proved"] for x in cold.values()), gc),
-                 fmt(tc), fmt(gc / tc) if tc else "-", fmt(tw),
+                 fmt(tc), " / ".join(fmt(pt[k]) for k in ("goals", "assigns", "smoke")),
+                 fmt(gc / tc) if tc else "-", fmt(tw),
                  "%d/%d" % (sum(x["cached"] for x in warm.values()), sum(x["total"] for x in warm.values())),
                  fmt(gc / tw) if tw else "-"))
     carried = ("**Not measured in this run**: these figures are from the last run with "
                "`BENCH_PROVE=1`, on %s. " % p.get("date", "?")) if p.get("carried_over") else ""
     return "\n".join([
         carried +
-        "`make prove` (Frama-C/WP, z3 + cvc4, `-wp-par %d`) on a scratch export of commit `%s`: "
+        "`make prove` (Frama-C/WP, `-wp-par %d`: a goals pass with z3 + cvc4, an assigns pass "
+        "adding cvc4-fmf, a smoke pass with z3; see proofs/README.md) on a scratch export of commit `%s`: "
         "**cold** = an empty session (no cached prover result), **warm** = the same command again "
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
         "module (`proofs/results/<module>.json`); goals exclude the smoke tests; \"cached\" counts "
@@ -177,7 +177,8 @@ def section_prove(p):
         % (p["par"], p["commit"], fmt(p["cold"]["wall_s"]), fmt(p["warm"]["wall_s"]),
            p["cold"]["exit"], p["warm"]["exit"]),
         "",
-        table(("module", "status", "proved/goals", "cold s", "cold goals/s", "warm s",
+        table(("module", "status", "proved/goals", "cold s", "cold s goals / assigns / smoke",
+               "cold goals/s", "warm s",
                "warm cached", "warm goals/s"), rows),
     ])
 
@@ -247,14 +248,12 @@ def section_fork(fk):
     ])
 
 
-def section_clone(h, nf, wk):
+def section_clone(h, wk):
     if not h:
         return "Not measured in this run."
-    nfc = {c["pages"]: c for c in (nf or {}).get("clone", [])}
     wkc = {c["pages"]: c for c in (wk or {}).get("clone", [])}
     rows = [(c["pages"], fmt(c["clone_us"]), fmt(c["memcpy_us"]), fmt(c["ratio"]),
              fmt(c["clone_us"] * 1e3 / c["pages"]), fmt(c["destroy_us"]),
-             fmt(nfc.get(c["pages"], {}).get("clone_us")), fmt(nfc.get(c["pages"], {}).get("ratio")),
              fmt(wkc.get(c["pages"], {}).get("destroy_us")))
             for c in h["clone"]]
     return "\n".join([
@@ -265,13 +264,11 @@ def section_clone(h, nf, wk):
         % h.get("pool_frames", 0),
         "",
         table(("N pages", "clone us", "memcpy us", "ratio clone/memcpy", "clone ns/page",
-               "destroy us", "next-fit clone us", "next-fit ratio", "walk destroy us"), rows),
+               "destroy us", "walk destroy us"), rows),
         "",
-        "The last three columns are experiments, not the kernel: clonebench-nextfit links "
-        "bench/nextfit.c, a pmm_find_free that starts after the frame it found last (next fit) "
-        "instead of at frame 0 (its memcpy is timed again in that run); clonebench-walk links "
+        "The last column is an experiment, not the kernel: clonebench-walk links "
         "bench/walkdestroy.c, a vm_space_destroy that walks the space's own tables instead of "
-        "scanning every descriptor. Both are the fixes proposed above.",
+        "scanning every descriptor (the fix proposed above).",
     ])
 
 
@@ -303,14 +300,15 @@ def section_scaling(h):
         "Measured complexity:",
         "",
         "- **clone**: time grows as N^%s between 1024 and 8192 pages (1 would be linear): "
-        "O(N x frames taken below the first free one), i.e. O(N^2) for a space whose frames "
-        "are low in the pool; it does not depend on the pool's size (exponent %s against usable "
-        "frames) but on occupancy (table above)." % (fmt(k_clone, 2), fmt(k_pool_c, 2)),
+        "pmm_find_free starts at the hint, so a clone's allocations read O(N) descriptors in "
+        "all; exponent %s against usable frames." % (fmt(k_clone, 2), fmt(k_pool_c, 2)),
         "- **destroy**: exponent %s against mapped pages (1 to 8192) and %s against usable frames: "
         "it scans all POOL_FRAMES descriptors whatever the space holds, O(POOL_FRAMES) + O(owned)."
         % (fmt(k_destroy, 2), fmt(k_pool_d, 2)),
-        "- **pmm_alloc**: %s ns per frame taken below the first free frame: O(index of the "
-        "first free frame), O(POOL_FRAMES) when the pool is nearly full." % fmt(slope, 2),
+        "- **pmm_alloc**: %s ns more per frame taken below. The taken frames were allocated "
+        "in one run, so pmm_hint sits past them and each alloc/free pair reuses one frame: "
+        "the cost is O(distance from the hint to the next free frame), not O(frames below), "
+        "and at most O(POOL_FRAMES) when the pool is nearly full." % fmt(slope, 2),
     ])
 
 
@@ -342,17 +340,7 @@ def section_findings(r):
         out += ["", "The fork figures have the same causes: " + CAUSES["fork"]]
     if s[3] != "clone" and (r.get("host") or {}).get("clone"):
         out += ["", "Clone vs memcpy: " + CAUSES["clone"]]
-    nf = {c["pages"]: c for c in (r.get("host_nextfit") or {}).get("clone", [])}
     cl = {c["pages"]: c for c in (r.get("host") or {}).get("clone", [])}
-    if nf and cl:
-        out += ["", "Experiment (host, not the kernel): with a next-fit pmm_find_free "
-                "(bench/nextfit.c) the clone/memcpy ratio goes " + ", ".join(
-                    "from %s to %s at N=%d" % (fmt(cl[n]["ratio"]), fmt(nf[n]["ratio"]), n)
-                    for n in sorted(nf) if n in cl) + ". The small clones keep their fixed "
-                "cost (a root and three tables zeroed, the kernel half copied); where next fit is "
-                "slower, it is because it cycles through the whole pool and so writes cache-cold "
-                "frames, while the scan from frame 0 reuses the frames just freed (a hint reset "
-                "to the lowest freed frame would keep both)."]
     wk = {c["pages"]: c for c in (r.get("host_walk") or {}).get("clone", [])}
     if wk and cl:
         out += ["", "Experiment (host, not the kernel): with destroy walking the space's tables "
@@ -398,7 +386,7 @@ def write_doc(r):
         "",
         "## Clone vs memcpy",
         "",
-        section_clone(r.get("host"), r.get("host_nextfit"), r.get("host_walk")),
+        section_clone(r.get("host"), r.get("host_walk")),
         "",
         "## Scaling",
         "",
