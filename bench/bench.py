@@ -328,6 +328,7 @@ def prove_run(tree, label, par):
         modules.append({"module": m, "status": j["status"], "proved": j["proved"],
                         "total": j["total"], "seconds": j["seconds"],
                         "pass_seconds": j.get("pass_seconds"),
+                        "replayed": bool(j.get("replayed")),
                         "cached": sum(1 for x in g if x.get("cached"))})
     log("prove %s: %.0f s, exit %d" % (label, wall, rc))
     return {"wall_s": round(wall, 1), "exit": rc, "modules": modules}

@@ -151,7 +151,8 @@ def section_prove(p):
         rows.append((m, c["status"], "%d/%d" % (c["proved"], c["total"]), fmt(c["seconds"]),
                      " / ".join(fmt(ps.get(k)) for k in ("goals", "assigns", "smoke")) if ps else "-",
                      fmt(c["total"] / c["seconds"]) if c["seconds"] else "-",
-                     fmt(w.get("seconds")), "%d/%d" % (w.get("cached", 0), w.get("total", 0)),
+                     fmt(w.get("seconds")),
+                     "replayed" if w.get("replayed") else "%d/%d" % (w.get("cached", 0), w.get("total", 0)),
                      fmt(w["total"] / w["seconds"]) if w.get("seconds") else "-"))
     tc = sum(x["seconds"] for x in cold.values())
     tw = sum(x["seconds"] for x in warm.values())
@@ -161,6 +162,8 @@ def section_prove(p):
     rows.append(("**total**", "", "%d/%d" % (sum(x["proved"] for x in cold.values()), gc),
                  fmt(tc), " / ".join(fmt(pt[k]) for k in ("goals", "assigns", "smoke")),
                  fmt(gc / tc) if tc else "-", fmt(tw),
+                 "%d replayed" % sum(1 for x in warm.values() if x.get("replayed"))
+                 if any(x.get("replayed") for x in warm.values()) else
                  "%d/%d" % (sum(x["cached"] for x in warm.values()), sum(x["total"] for x in warm.values())),
                  fmt(gc / tw) if tw else "-"))
     carried = ("**Not measured in this run**: these figures are from the last run with "
@@ -172,7 +175,8 @@ def section_prove(p):
         "**cold** = an empty session (no cached prover result), **warm** = the same command again "
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
         "module (`proofs/results/<module>.json`); goals exclude the smoke tests; \"cached\" counts "
-        "the goals whose result came from the cache. Whole `make prove` wall time: cold %s s, "
+        "the goals whose result came from the cache (\"replayed\": the module's inputs were unchanged, "
+        "so its last passing result was replayed without running Frama-C). Whole `make prove` wall time: cold %s s, "
         "warm %s s (exit status %d and %d)."
         % (p["par"], p["commit"], fmt(p["cold"]["wall_s"]), fmt(p["warm"]["wall_s"]),
            p["cold"]["exit"], p["warm"]["exit"]),

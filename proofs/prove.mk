@@ -1,7 +1,9 @@
 # make prove: Frama-C/WP on every file of $(PROVEN_SRCS) (the list lives in
-# the top Makefile only), two Frama-C passes per module, a PASS:/FAIL: line each,
+# the top Makefile only), three Frama-C passes per module, a PASS:/FAIL: line each,
 # per-goal results in proofs/results/<module>.json. The WP session (prover
-# cache) lives in proofs/session/<module>, so re-runs only prove what changed.
+# cache) lives in proofs/session/<module>, so re-runs only prove what changed,
+# and a module whose inputs did not change since its last passing proof is
+# replayed (PROVE_REPLAY=0 proves it again; see proofs/README.md).
 #   make prove PROVE_MODULES=pmm     restrict to some modules
 #   make prove PROVE_TIMEOUT=30      prover timeout in seconds (default 10)
 #   make prove-clean                 drop the session cache and the results

@@ -11,6 +11,8 @@ Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
 waits on Why3 and prover start-up, so 4 tasks in flight keep 2 cores busy;
 paging's goals took 494 s at 2 and 218 s at 4) tune WP's goals and assigns passes;
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
+PROVE_REPLAY=0 proves a module even when its inputs are unchanged since its
+last passing proof (default: that result is replayed; see replay_key);
 PROVE_WP_FLAGS names another flags file, PROVE_SESSION_DIR and
 PROVE_RESULTS_DIR move the session and the results (for testing the driver).
 
@@ -650,6 +652,70 @@ def prove_module(src, module, timeout, par, max_seconds):
     return result
 
 
+# Replay, the warm path: a module whose inputs are byte for byte those of its
+# last passing proof is not proved again; that proof's result is replayed.
+# The inputs (replay_key): the preprocessed source with every header and
+# spec it includes (gcc -E -C, so ACSL comments count), the argv of the
+# three passes (flags, timeouts, proofs/wp-flags; not -wp-par or log paths),
+# the versions of Frama-C, Why3, z3 and cvc4, this driver's own text and
+# docs/trusted-base.md (the axiom audit reads it). Only a passing result is
+# stored, in proofs/session/<module>/replay.json; a failure always runs
+# again. PROVE_REPLAY=0 (or make prove-clean) proves from scratch; a clean
+# checkout, as in CI, has nothing to replay.
+def replay_key(src, module, timeout, par):
+    try:
+        pre = subprocess.run(["gcc", "-E", "-C", "-Iinclude", "-Ispec", "-I.", src],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+    if pre.returncode != 0:
+        return None
+    h = hashlib.sha256(pre.stdout)
+    for pass_name in PASSES:
+        cmd = frama_c_command(src, module, timeout, par, RESULTS_DIR, pass_name)
+        kept = [a for a in cmd if not a.startswith(("a:", RESULTS_DIR))]
+        while "-wp-par" in kept:
+            i = kept.index("-wp-par")
+            del kept[i:i + 2]
+        h.update(json.dumps(kept).encode())
+    for tool in (["frama-c", "-version"], ["why3", "--version"],
+                 ["z3", "--version"], ["cvc4", "--version"]):
+        try:
+            h.update(subprocess.run(tool, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT).stdout)
+        except OSError:
+            h.update(b"missing " + tool[0].encode())
+    for path in (os.path.abspath(__file__), TRUSTED_BASE):
+        h.update(read(path).encode())
+    return h.hexdigest()
+
+
+def replay_path(module):
+    return os.path.join(SESSION_DIR, module, "replay.json")
+
+
+# The stored passing result for key, marked as replayed, or None.
+def load_replay(module, key, started):
+    try:
+        with open(replay_path(module)) as f:
+            saved = json.load(f)
+    except (OSError, ValueError):
+        return None
+    r = saved.get("result")
+    if saved.get("key") != key or not r or r.get("status") != "pass":
+        return None
+    r["replayed"] = {"date": saved.get("date"), "seconds": r.get("seconds")}
+    r["seconds"] = round(time.monotonic() - started, 1)
+    return r
+
+
+def save_replay(module, key, result):
+    os.makedirs(os.path.dirname(replay_path(module)), exist_ok=True)
+    with open(replay_path(module), "w") as f:
+        json.dump({"key": key, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                   "result": result}, f)
+
+
 def write_json(result):
     path = os.path.join(RESULTS_DIR, result["module"] + ".json")
     with open(path, "w") as f:
@@ -771,8 +837,22 @@ def main():
     if conf:
         os.environ["WHY3CONFIG"] = conf
     results = []
+    replay = os.environ.get("PROVE_REPLAY", "1") != "0"
     for src, module in mods:
-        r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
+        started = time.monotonic()
+        key = replay_key(src, module, args.timeout, args.par) \
+            if replay and os.path.isfile(src) else None
+        r = load_replay(module, key, started) if key else None
+        if r:
+            print("  %s: inputs unchanged since its passing proof of %s (%.1f s): "
+                  "result replayed (PROVE_REPLAY=0 proves again)"
+                  % (module, r["replayed"]["date"], r["replayed"]["seconds"] or 0))
+        else:
+            r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
+            # stored only if no input changed while the passes ran
+            if key and r["status"] == "pass" and \
+                    replay_key(src, module, args.timeout, args.par) == key:
+                save_replay(module, key, r)
         write_json(r)
         results.append(r)
         for w in r.get("warnings", []):

@@ -15,6 +15,10 @@ PROVE_MODULES= proofs/prove.py proofs/selftest/st_*.c proofs/selftest/st_missing
 rc=$?
 PROVE_MODULES="st_ok st_nosuchmodule" proofs/prove.py proofs/selftest/st_ok.c > "$log.2" 2>&1
 rc2=$?
+# The same st_ok again with another prover timeout: an input changed, so it
+# must be proved, not replayed (log.2's run, with the same inputs, replays).
+PROVE_TIMEOUT=4 proofs/prove.py proofs/selftest/st_ok.c > "$log.3" 2>&1
+rc3=$?
 
 failed=0
 # expect CASE PASS|FAIL [substring that must appear in the case's problems
@@ -49,6 +53,16 @@ if [ "$rc2" -ne 0 ] && grep -q '^FAIL: prove st_nosuchmodule (not a module' "$lo
   echo "PASS: prove-selftest unknown-module"
 else
   echo "FAIL: prove-selftest unknown-module"; failed=1
+fi
+if grep -q '^  st_ok: inputs unchanged since its passing proof' "$log.2"; then
+  echo "PASS: prove-selftest replay-unchanged"
+else
+  echo "FAIL: prove-selftest replay-unchanged (st_ok was proved again, not replayed)"; failed=1
+fi
+if [ "$rc3" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.3" && ! grep -q 'replayed' "$log.3"; then
+  echo "PASS: prove-selftest replay-changed-input"
+else
+  echo "FAIL: prove-selftest replay-changed-input (see $log.3)"; failed=1
 fi
 [ "$failed" -eq 0 ] || echo "(driver output in $log)"
 exit $failed
