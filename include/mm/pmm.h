@@ -23,7 +23,8 @@ typedef enum {
 #define PMM_LEVEL_DATA 0u
 
 /* The descriptors. Read them through the accessors; they are visible here
- * only so that contracts can name them. prefix of a non-root frame is the
+ * so that contracts can name them, and so that destroy's scan can read two
+ * per frame without two calls per frame. prefix of a non-root frame is the
  * slot it hangs from: parent frame index * 512 + entry index. */
 extern uint8_t  pmm_desc_state[POOL_FRAMES];
 extern uint32_t pmm_desc_owner[POOL_FRAMES];
@@ -34,13 +35,19 @@ extern uint32_t pmm_nfree;
  * the lowest frame freed since (next fit, and a freed frame is reused while
  * it is still in the cache). A hint only: no property depends on its value. */
 extern uint32_t pmm_hint;
+/* One past the highest frame ever claimed (a high-water mark, never
+ * lowered): no frame at or above it is a table or user frame (PmmBelowTop),
+ * so a scan for the frames of a space stops there. */
+extern uint32_t pmm_top;
 
 #include "../../spec/pmm.acsl"
 
 /* Every frame reserved, free count 0. */
-/*@ assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint;
+/*@ assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top;
     // pmm_valid: the free counter equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
+    // below_top: the high-water mark is 0 and nothing is allocated above it.
+    ensures below_top: PmmBelowTop && pmm_top == 0;
     // init_reserved: every frame of the pool is reserved.
     ensures init_reserved: \forall integer f; PmmFrame(f) ==> pmm_desc_state[f] == FRAME_RESERVED;
     // init_count: no frame is free.
@@ -55,6 +62,8 @@ void pmm_init(void);
     assigns pmm_desc_state[f], pmm_nfree;
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
+    // below_top: nothing at or above pmm_top is allocated, if that held on entry.
+    ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
     // add_free_others: no descriptor other than f's changes.
     ensures add_free_others: PmmDescSameExcept{Pre, Post}(f);
     behavior ok:
@@ -103,9 +112,11 @@ uint32_t pmm_find_free(void);
     // claim_state: the new state is kernel, table or user.
     requires claim_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
     assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
-            pmm_nfree, pmm_hint, frame_pool[f][0 .. FRAME_WORDS - 1];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[f][0 .. FRAME_WORDS - 1];
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
+    // below_top: nothing at or above pmm_top is allocated, if that held on entry.
+    ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
     // alloc_fresh_owned: f has state st, the given owner (f itself for PMM_SELF), level and prefix.
     ensures alloc_fresh_owned: pmm_desc_state[f] == st &&
                                pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
@@ -126,9 +137,11 @@ void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, u
     requires alloc_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
+    // below_top: nothing at or above pmm_top is allocated, if that held on entry.
+    ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
     // alloc_other_desc: no descriptor other than the result's changes.
     ensures alloc_other_desc: PmmDescSameExcept{Pre, Post}(\result);
     // alloc_other_frames: no frame other than the result changes content.
@@ -165,6 +178,8 @@ uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t 
     assigns pmm_desc_state[f], pmm_nfree, pmm_hint;
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
+    // below_top: nothing at or above pmm_top is allocated, if that held on entry.
+    ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
     // free_others: no descriptor other than f's changes.
     ensures free_others: PmmDescSameExcept{Pre, Post}(f);
     // free_desc_kept: f keeps its owner, level and prefix; only its state may change.

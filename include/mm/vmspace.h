@@ -26,11 +26,11 @@ extern uint32_t vm_kernel_template;
  * vm_kernel_template. PMM_NONE, nothing changed, if the pool is empty. */
 /*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
     requires paging_valid: PagingValid;
-    // boot_pool: no pool frame is yet a table or user frame.
-    requires boot_pool: \forall integer f; PmmFrame(f) ==> !PmmAllocated(f);
+    // boot_pool: no pool frame is yet a table or user frame, and the high-water mark is within the pool.
+    requires boot_pool: (\forall integer f; PmmFrame(f) ==> !PmmAllocated(f)) && pmm_top <= POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..], vm_kernel_template;
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..], vm_kernel_template;
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
     behavior ok:
@@ -61,7 +61,7 @@ uint32_t vm_template_init(void);
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
     ensures vm_valid: VmValid;
     // create_others: no descriptor and no frame other than the result's changes.
@@ -95,7 +95,7 @@ uint32_t vm_space_create(void);
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
     ensures vm_valid: VmValid;
     // clone_parent_unchanged: every frame in use on entry keeps its descriptor and words.
@@ -126,8 +126,8 @@ uint32_t vm_space_clone(uint32_t parent);
 
 /* Frees exactly the frames root owns (its tables and user frames, root
  * itself last). MM_BAD_ARGUMENT, nothing changed, if root is not a space
- * (the template, a freed space, any other frame). O(POOL_FRAMES): it scans
- * the descriptors for frames owned by root. */
+ * (the template, a freed space, any other frame). O(pmm_top): it scans
+ * the descriptors below the pool's high-water mark for frames owned by root. */
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint;

@@ -9,6 +9,7 @@ uint8_t  pmm_desc_level[POOL_FRAMES];
 uint64_t pmm_desc_prefix[POOL_FRAMES];
 uint32_t pmm_nfree;
 uint32_t pmm_hint;
+uint32_t pmm_top;
 
 /* Set frame f's state; the free counter follows, so PmmValid is kept.
  * The ghost loop re-counts to show the count moved by exactly the change. */
@@ -128,6 +129,7 @@ void pmm_init(void)
     */
     pmm_nfree = 0;
     pmm_hint = 0;
+    pmm_top = 0;
 }
 
 mm_status pmm_add_free(uint32_t f)
@@ -141,6 +143,9 @@ mm_status pmm_add_free(uint32_t f)
 void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix)
 {
     pmm_zero(f);
+    if (f >= pmm_top)
+        pmm_top = f + 1;
+    //@ assert top_raised: f < pmm_top && \at(pmm_top, Pre) <= pmm_top;
     pmm_set_state(f, (uint8_t)st);
     pmm_desc_owner[f] = owner == PMM_SELF ? f : owner;
     pmm_desc_level[f] = level;

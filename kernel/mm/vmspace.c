@@ -1,7 +1,7 @@
 /* Address spaces over the frame pool: the kernel template, create, clone
  * (fork's copy of the user half, table by table, with fresh user frames) and
- * destroy (a scan of the descriptors for the frames a space owns, so O(pool)
- * but with no walk to prove). Proven with WP against include/mm/vmspace.h;
+ * destroy (a scan of the descriptors below the pool's high-water mark for
+ * the frames a space owns: O(pmm_top), with no walk to prove). Proven with WP against include/mm/vmspace.h;
  * clone is specified level by level by lookup correspondence. */
 #include "mm/vmspace.h"
 
@@ -26,17 +26,17 @@ static bool vm_is_space(uint32_t r)
 */
 static bool vm_owned_by(uint32_t f, uint32_t r)
 {
-    enum frame_state st = pmm_state(f);
-    return (st == FRAME_TABLE || st == FRAME_USER) && pmm_owner(f) == r;
+    uint8_t st = pmm_desc_state[f];   /* read directly: destroy's scan calls this per frame */
+    return (st == FRAME_TABLE || st == FRAME_USER) && pmm_desc_owner[f] == r;
 }
 
 /* Free frame t becomes the kernel template: kernel state, owning itself,
  * user half zero, kernel half copied from boot_pml4; recorded. */
 /*@ requires paging_valid: PagingValid;
-    requires boot_pool: \forall integer f; PmmFrame(f) ==> !PmmAllocated(f);
+    requires boot_pool: (\forall integer f; PmmFrame(f) ==> !PmmAllocated(f)) && pmm_top <= POOL_FRAMES;
     requires PmmFrame(t) && pmm_desc_state[t] == FRAME_FREE;
     assigns pmm_desc_state[t], pmm_desc_owner[t], pmm_desc_level[t], pmm_desc_prefix[t],
-            pmm_nfree, pmm_hint, frame_pool[t][0 .. FRAME_WORDS - 1], vm_kernel_template;
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[t][0 .. FRAME_WORDS - 1], vm_kernel_template;
     ensures template_valid: VmValid && vm_kernel_template == t;
     ensures template_self: pmm_desc_owner[t] == t;
     ensures template_user_empty: UserHalfEmpty(t);
@@ -66,7 +66,7 @@ uint32_t vm_template_init(void)
 }
 
 /* Entries 256..511 of root become the template's; nothing else changes. */
-/*@ requires paging_valid: PagingValid && VmTemplateOk && OwnersLive;
+/*@ requires paging_valid: PagingValid && VmTemplateOk && OwnersLive && PmmBelowTop;
     requires others_share: \forall integer r; SpaceRoot(r) && r != root ==> KernelHalfShared(r);
     requires SpaceRoot(root);
     assigns frame_pool[root][VM_KERNEL_FIRST .. FRAME_WORDS - 1];
@@ -90,7 +90,7 @@ static void vm_copy_kernel_half(uint32_t root)
 /*@ requires vm_valid: VmValid;
     requires PmmFrame(r) && pmm_desc_state[r] == FRAME_FREE;
     assigns pmm_desc_state[r], pmm_desc_owner[r], pmm_desc_level[r], pmm_desc_prefix[r],
-            pmm_nfree, pmm_hint, frame_pool[r][0 .. FRAME_WORDS - 1];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[r][0 .. FRAME_WORDS - 1];
     ensures vm_valid: VmValid;
     ensures new_space: SpaceRoot(r) && UserHalfEmpty(r) && KernelHalfShared(r);
     ensures new_count: pmm_nfree == \old(pmm_nfree) - 1;
@@ -117,8 +117,9 @@ mm_status vm_space_destroy(uint32_t root)
 {
     if (!vm_is_space(root))
         return MM_BAD_ARGUMENT;
-    /*@ loop invariant 0 <= f <= POOL_FRAMES;
-        loop invariant PmmValid;
+    uint32_t top = pmm_top;   /* no table or user frame at or above it (VmValid) */
+    /*@ loop invariant 0 <= f <= top && top == \at(pmm_top, Pre) && top <= POOL_FRAMES;
+        loop invariant PmmValid && PmmBelowTop;
         loop invariant \forall integer g; PmmFrame(g) ==>
           pmm_desc_owner[g] == \at(pmm_desc_owner[g], Pre) &&
           pmm_desc_level[g] == \at(pmm_desc_level[g], Pre) &&
@@ -129,11 +130,12 @@ mm_status vm_space_destroy(uint32_t root)
         loop invariant todo: \forall integer g; PmmFrame(g) && (f <= g || g == root) ==>
           pmm_desc_state[g] == \at(pmm_desc_state[g], Pre);
         loop assigns f, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint;
-        loop variant POOL_FRAMES - f;
+        loop variant top - f;
     */
-    for (uint32_t f = 0; f < POOL_FRAMES; f++)
+    for (uint32_t f = 0; f < top; f++)
         if (f != root && vm_owned_by(f, root))
             pmm_free(f);
+    //@ assert above_top: \forall integer g; top <= g < POOL_FRAMES ==> !Owned{Pre}(g, root);
     pmm_free(root);
     return MM_OK;
 }
@@ -160,7 +162,7 @@ static uint32_t vm_next(uint32_t t, uint32_t i)
                    0 <= i < SlotLimit(lvl + 1) && frame_pool[t][i] == 0;
     requires PmmFrame(c) && pmm_desc_state[c] == FRAME_FREE;
     assigns pmm_desc_state[c], pmm_desc_owner[c], pmm_desc_level[c], pmm_desc_prefix[c],
-            pmm_nfree, pmm_hint, frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i];
     ensures vm_valid: VmValid;
     ensures new_table: TableOf(c, s, lvl) && pmm_desc_prefix[c] == t * 512 + i &&
                        FrameZero(c) && frame_pool[t][i] == TableEntry(c);
@@ -188,7 +190,7 @@ static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint3
                    0 <= i < SlotLimit(lvl + 1) && frame_pool[t][i] == 0;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(t) && SlotsKeptExcept{Pre, Post}(t, i);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -252,7 +254,7 @@ static void vm_copy_frame(uint32_t dst, uint32_t src)
                    VmFlags(PteFlags(e)) && e == LeafEntry(PteFrame(e), PteFlags(e));
     requires PmmFrame(u) && pmm_desc_state[u] == FRAME_FREE;
     assigns pmm_desc_state[u], pmm_desc_owner[u], pmm_desc_level[u], pmm_desc_prefix[u],
-            pmm_nfree, pmm_hint, frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[c1][i];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[c1][i];
     ensures vm_valid: VmValid;
     ensures copied: frame_pool[c1][i] == LeafEntry(u, PteFlags(e)) && FrameEq(u, PteFrame(e)) &&
                     pmm_desc_state[u] == FRAME_USER && pmm_desc_owner[u] == s;
@@ -283,7 +285,7 @@ static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32
                    VmFlags(PteFlags(e)) && e == LeafEntry(PteFrame(e), PteFlags(e));
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c1) && SlotsKeptExcept{Pre, Post}(c1, i);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -315,7 +317,7 @@ static mm_status vm_clone_leaf(uint32_t s, uint32_t c1, uint32_t i, uint64_t e)
     requires aligned: Aligned1(p, p1, s, c1);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c1) && SlotsKeptExcept{Pre, Post}(c1, FRAME_WORDS);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -340,7 +342,7 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
         loop invariant done: CorrBelow1(p, p1, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, frame_pool[..][..];
+                     pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
         loop variant FRAME_WORDS - i;
     */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
@@ -384,7 +386,7 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
                    p1 == PteTarget(frame_pool[p2][i]) && p1 != POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures change: TableChange{Pre, Post}(c2, i);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -426,7 +428,7 @@ static mm_status vm_clone_pd_slot(uint32_t p, uint32_t s, uint32_t p2, uint32_t 
     requires aligned: Aligned2(p, p2, s, c2);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c2) && SlotsKeptExcept{Pre, Post}(c2, FRAME_WORDS);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -450,7 +452,7 @@ static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
         loop invariant done: CorrBelow2(p, p2, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, frame_pool[..][..];
+                     pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
         loop variant FRAME_WORDS - i;
     */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
@@ -488,7 +490,7 @@ static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
                    p2 == PteTarget(frame_pool[p3][i]) && p2 != POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures change: TableChange{Pre, Post}(c3, i);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -530,7 +532,7 @@ static mm_status vm_clone_pdpt_slot(uint32_t p, uint32_t s, uint32_t p3, uint32_
     requires aligned: Aligned3(p, p3, s, c3);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c3) && SlotsKeptExcept{Pre, Post}(c3, FRAME_WORDS);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -549,7 +551,7 @@ static mm_status vm_clone_pdpt(uint32_t p, uint32_t s, uint32_t p3, uint32_t c3)
         loop invariant done: CorrBelow3(p, p3, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, frame_pool[..][..];
+                     pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
         loop variant FRAME_WORDS - i;
     */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
@@ -583,7 +585,7 @@ static mm_status vm_clone_pdpt(uint32_t p, uint32_t s, uint32_t p3, uint32_t c3)
                    p3 == PteTarget(frame_pool[p][i]) && p3 != POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures change: TableChange{Pre, Post}(s, i);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -616,7 +618,7 @@ static mm_status vm_clone_root_slot(uint32_t p, uint32_t s, uint32_t i, uint32_t
     requires spaces: SpaceRoot(p) && SpaceRoot(s) && p != s && UserHalfEmpty(s);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(s) && SlotsKeptExcept{Pre, Post}(s, FRAME_WORDS);
     ensures kernel_half: \forall integer j; VM_KERNEL_FIRST <= j < FRAME_WORDS ==>
@@ -637,7 +639,7 @@ static mm_status vm_clone_user_half(uint32_t p, uint32_t s)
         loop invariant done: CorrBelow4(p, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, frame_pool[..][..];
+                     pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
         loop variant VM_KERNEL_FIRST - i;
     */
     for (uint32_t i = 0; i < VM_KERNEL_FIRST; i++) {

@@ -44,12 +44,13 @@ static int frame_is_zero(uint32_t f)
     return 1;
 }
 
-/* covers: pmm_init.init_reserved pmm_init.init_count pmm_alloc.alloc_none */
+/* covers: pmm_init.init_reserved pmm_init.init_count pmm_init.below_top pmm_alloc.alloc_none */
 static void init_reserves_everything(void **state)
 {
     (void)state;
     pmm_init();
     assert_int_equal(pmm_free_count(), 0);
+    assert_int_equal(pmm_top, 0);
     assert_int_equal(count_state(FRAME_RESERVED), POOL_FRAMES);
     assert_int_equal(pmm_alloc(FRAME_USER, 0, 0, 0), PMM_NONE);
 }
@@ -213,8 +214,10 @@ static void exhaustion_and_recovery(void **state)
 }
 
 /* Random alloc/free against a model of which frames are allocated; the
- * free count and every state must agree with the model at each step. */
-/* covers: pmm_alloc.pmm_valid pmm_free.pmm_valid pmm_free_count.free_count */
+ * free count and every state must agree with the model at each step, and
+ * the high-water mark pmm_top never falls and stays above every allocated
+ * frame (the part of PmmValid that bounds destroy's scan). */
+/* covers: pmm_alloc.pmm_valid pmm_free.pmm_valid pmm_free_count.free_count pmm_alloc.below_top pmm_free.below_top */
 static void alloc_free_random(void **state)
 {
     (void)state;
@@ -223,6 +226,7 @@ static void alloc_free_random(void **state)
     host_pool_reset(FIRST, N);
     uint8_t model[N] = {0};    /* 0 free, else the state + 1 */
     uint32_t nalloc = 0;
+    uint32_t top = pmm_top;
     for (int op = 0; op < OPS; op++) {
         if (host_rand_below(2) == 0) {
             enum frame_state st = host_rand_below(2) ? FRAME_USER : FRAME_TABLE;
@@ -247,7 +251,13 @@ static void alloc_free_random(void **state)
             }
         }
         assert_int_equal(pmm_free_count(), N - nalloc);
+        assert_true(pmm_top >= top && pmm_top <= POOL_FRAMES);
+        top = pmm_top;
+        for (uint32_t i = 0; i < N; i++)
+            assert_true(!model[i] || FIRST + i < top);
     }
+    for (uint32_t f = top; f < POOL_FRAMES; f++)
+        assert_true(pmm_state(f) != FRAME_TABLE && pmm_state(f) != FRAME_USER);
     for (uint32_t i = 0; i < N; i++)
         assert_int_equal(pmm_state(FIRST + i),
                          model[i] ? (enum frame_state)(model[i] - 1) : FRAME_FREE);
