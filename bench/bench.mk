@@ -33,7 +33,7 @@ $(BENCH_HOST_BIN): bench/clonebench.c $(BENCH_HOST_SRCS) $(wildcard include/mm/*
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O2 -o $@ bench/clonebench.c $(BENCH_HOST_SRCS)
 
 # Experiment (never in the kernel): destroy by walking the space's tables
-# (bench/walkdestroy.c) instead of scanning the pool; vmspace.c's is renamed.
+# (bench/walkdestroy.c) instead of scanning below pmm_top; vmspace.c's is renamed.
 $(BENCH_HOST_BIN)-walk: bench/clonebench.c bench/walkdestroy.c $(BENCH_HOST_SRCS) \
                         $(wildcard include/mm/*.h spec/*.acsl) tests/host/host_support.h bench/bench.mk
 	@mkdir -p $(@D)

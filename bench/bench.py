@@ -203,7 +203,7 @@ def parse_forkbench(lines):
     """The forkbench figures of one run's stamped lines; None if it did not
     finish. Each figure gets host_s, the host's time from its "begin" line to
     its result line, and the per-cycle figures from both clocks."""
-    res = {"rate": None, "latency": [], "kernel": None}
+    res = {"rate": None, "rate_after": None, "latency": [], "kernel": None}
     begun = None
     for t, line in lines:
         line = line.strip()
@@ -211,14 +211,14 @@ def parse_forkbench(lines):
             res["kernel"] = line[len("forkbench: kernel "):]
         elif line.startswith("forkbench: begin "):
             begun = t
-        elif line.startswith(("forkbench: rate ", "forkbench: latency ")):
+        elif line.startswith(("forkbench: rate ", "forkbench: rate_after ", "forkbench: latency ")):
             f = fields(line)
             f["host_s"] = round(t - begun, 4) if begun is not None else None
             f["host_us_per_cycle"] = f["host_s"] / f["cycles"] * 1e6 if begun is not None else None
             f["guest_us_per_cycle"] = f["seconds"] / f["cycles"] * 1e6
-            if line.startswith("forkbench: rate "):
+            if line.startswith(("forkbench: rate ", "forkbench: rate_after ")):
                 f["host_per_s"] = f["cycles"] / f["host_s"] if begun is not None else None
-                res["rate"] = f
+                res["rate" if line.startswith("forkbench: rate ") else "rate_after"] = f
             else:
                 res["latency"].append(f)
             begun = None
@@ -237,12 +237,14 @@ def combine_fork(rounds):
     keys = ("cycles", "seconds", "per_s", "host_s", "host_per_s",
             "host_us_per_cycle", "guest_us_per_cycle", "us_per_cycle")
     rate = {k: median_of([r["rate"] for r in rounds], k) for k in keys}
+    after = [r["rate_after"] for r in rounds if r.get("rate_after")]
+    rate_after = {k: median_of(after, k) for k in keys} if after else None
     lat = []
     for i, first in enumerate(rounds[0]["latency"]):
         row = {k: median_of([r["latency"][i] for r in rounds], k) for k in keys}
         row["pages"] = first["pages"]
         lat.append(row)
-    return {"kernel": rounds[0]["kernel"], "rate": rate, "latency": lat,
+    return {"kernel": rounds[0]["kernel"], "rate": rate, "rate_after": rate_after, "latency": lat,
             "rounds": rounds, "qemu_s": sum(r["qemu_s"] for r in rounds)}
 
 
@@ -273,6 +275,9 @@ def bench_fork(linux, bins):
     res = {k: combine_fork(v) for k, v in rounds.items()}
     if "linux" in res:
         res["rate_ratio_isola_over_linux"] = res["isola"]["rate"]["host_per_s"] / res["linux"]["rate"]["host_per_s"]
+        if res["isola"].get("rate_after") and res["linux"].get("rate_after"):
+            res["rate_after_ratio_isola_over_linux"] = (res["isola"]["rate_after"]["host_per_s"] /
+                                                        res["linux"]["rate_after"]["host_per_s"])
         res["latency_ratio_isola_over_linux"] = {
             str(a["pages"]): a["host_us_per_cycle"] / b["host_us_per_cycle"]
             for a, b in zip(res["isola"]["latency"], res["linux"]["latency"])}

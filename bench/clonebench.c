@@ -190,8 +190,9 @@ static void cb_pool_size(void)
     }
 }
 
-/* pmm_alloc + pmm_free of one frame when the lowest `taken` frames are
- * allocated (the allocator scans from frame 0), and a 64-page clone then. */
+/* pmm_alloc + pmm_free of one frame when `taken` frames past the parent's
+ * are allocated, and a 64-page clone and destroy then: the taken frames
+ * raise the high-water mark pmm_top that destroy scans up to. */
 static void cb_occupancy(void)
 {
     static const uint32_t taken[] = { 0, 8192, 32768, 57344 };
@@ -211,8 +212,8 @@ static void cb_occupancy(void)
         double alloc_ns = (cb_ns() - t0) / reps;
         double c, d;
         cb_time_clone(p, 64, &c, &d, NULL);
-        printf("clonebench: occupancy taken=%u alloc_ns=%.1f clone64_us=%.2f\n",
-               taken[k], alloc_ns, c / 1e3);
+        printf("clonebench: occupancy taken=%u alloc_ns=%.1f clone64_us=%.2f destroy64_us=%.2f\n",
+               taken[k], alloc_ns, c / 1e3, d / 1e3);
     }
 }
 
