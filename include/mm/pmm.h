@@ -128,6 +128,35 @@ uint32_t pmm_find_free(void);
 */
 void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix);
 
+/* pmm_claim for a frame that starts as a copy of frame src instead of zero
+ * (fork's copy of a user page): one pass over the frame instead of two.
+ * Only f's descriptor and words change. */
+/*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
+    requires pmm_valid: PmmValid;
+    // claim_free: the caller passes a free pool frame f.
+    requires claim_free: PmmFrame(f) && pmm_desc_state[f] == FRAME_FREE;
+    // claim_state: the new state is kernel, table or user.
+    requires claim_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
+    // copy_source: src is another pool frame.
+    requires copy_source: PmmFrame(src) && src != f;
+    assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
+            pmm_nfree, pmm_hint, pmm_top, frame_pool[f][0 .. FRAME_WORDS - 1];
+    // pmm_valid: the free counter still equals the number of free descriptors.
+    ensures pmm_valid: PmmValid;
+    // below_top: nothing at or above pmm_top is allocated, if that held on entry.
+    ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
+    // alloc_fresh_owned: f has state st, the given owner (f itself for PMM_SELF), level and prefix.
+    ensures alloc_fresh_owned: pmm_desc_state[f] == st &&
+                               pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
+                               pmm_desc_level[f] == level && pmm_desc_prefix[f] == prefix;
+    // copy_equal: every word of f is the word of src.
+    ensures copy_equal: \forall integer w; 0 <= w < FRAME_WORDS ==> frame_pool[f][w] == frame_pool[src][w];
+    // alloc_fresh_count: one free frame less.
+    ensures alloc_fresh_count: pmm_nfree == \old(pmm_nfree) - 1;
+*/
+void pmm_claim_copy(uint32_t f, uint32_t src, enum frame_state st, uint32_t owner, uint8_t level,
+                    uint64_t prefix);
+
 /* A zeroed frame, now in state st with the given owner, level and prefix
  * (owner PMM_SELF: the frame's own index). PMM_NONE, with nothing changed,
  * exactly when no frame is free. */

@@ -140,9 +140,22 @@ mm_status pmm_add_free(uint32_t f)
     return MM_OK;
 }
 
-void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix)
+/* The free frame f's descriptor becomes (st, owner, level, prefix); the
+ * count, the hint and the high-water mark follow. f's words are untouched:
+ * the two claims differ only in what they write there first. */
+/*@ requires pmm_valid: PmmValid;
+    requires PmmFrame(f) && pmm_desc_state[f] == FRAME_FREE;
+    requires st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
+    assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
+            pmm_nfree, pmm_hint, pmm_top;
+    ensures pmm_valid: PmmValid;
+    ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
+    ensures taken: pmm_desc_state[f] == st && pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
+                   pmm_desc_level[f] == level && pmm_desc_prefix[f] == prefix;
+    ensures count: pmm_nfree == \old(pmm_nfree) - 1;
+*/
+static void pmm_take(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix)
 {
-    pmm_zero(f);
     if (f >= pmm_top)
         pmm_top = f + 1;
     //@ assert top_raised: f < pmm_top && \at(pmm_top, Pre) <= pmm_top;
@@ -151,6 +164,35 @@ void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, u
     pmm_desc_level[f] = level;
     pmm_desc_prefix[f] = prefix;
     pmm_hint = f + 1;
+}
+
+void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix)
+{
+    pmm_zero(f);
+    pmm_take(f, st, owner, level, prefix);
+}
+
+/* Frame dst gets the words of frame src. */
+/*@ requires PmmFrame(dst) && PmmFrame(src) && dst != src;
+    assigns frame_pool[dst][0 .. FRAME_WORDS - 1];
+    ensures copied: \forall integer w; 0 <= w < FRAME_WORDS ==> frame_pool[dst][w] == frame_pool[src][w];
+*/
+static void pmm_copy(uint32_t dst, uint32_t src)
+{
+    /*@ loop invariant 0 <= w <= FRAME_WORDS;
+        loop invariant \forall integer j; 0 <= j < w ==> frame_pool[dst][j] == frame_pool[src][j];
+        loop assigns w, frame_pool[dst][0 .. FRAME_WORDS - 1];
+        loop variant FRAME_WORDS - w;
+    */
+    for (uint32_t w = 0; w < FRAME_WORDS; w++)
+        frame_pool[dst][w] = frame_pool[src][w];
+}
+
+void pmm_claim_copy(uint32_t f, uint32_t src, enum frame_state st, uint32_t owner, uint8_t level,
+                    uint64_t prefix)
+{
+    pmm_copy(f, src);
+    pmm_take(f, st, owner, level, prefix);
 }
 
 uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix)

@@ -229,22 +229,6 @@ static uint32_t vm_leaf_flags(uint64_t e)
     return (pte_writable(e) ? VM_WRITE : 0) + (pte_nx(e) ? 0 : VM_EXEC);
 }
 
-/* Frame dst gets the words of frame src. */
-/*@ requires PmmFrame(dst) && PmmFrame(src) && dst != src;
-    assigns frame_pool[dst][0 .. FRAME_WORDS - 1];
-    ensures copied: FrameEq(dst, src);
-*/
-static void vm_copy_frame(uint32_t dst, uint32_t src)
-{
-    /*@ loop invariant 0 <= w <= FRAME_WORDS;
-        loop invariant \forall integer j; 0 <= j < w ==> frame_pool[dst][j] == frame_pool[src][j];
-        loop assigns w, frame_pool[dst][0 .. FRAME_WORDS - 1];
-        loop variant FRAME_WORDS - w;
-    */
-    for (uint32_t w = 0; w < FRAME_WORDS; w++)
-        frame_pool[dst][w] = frame_pool[src][w];
-}
-
 /* Free frame u becomes a user frame of space s with the words of the user
  * frame leaf entry e maps, mapped with e's flags in the empty slot i of
  * page table c1 (of s). */
@@ -261,8 +245,7 @@ static void vm_copy_frame(uint32_t dst, uint32_t src)
 */
 static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32_t u)
 {
-    pmm_claim(u, FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i);
-    vm_copy_frame(u, pte_frame(e));
+    pmm_claim_copy(u, pte_frame(e), FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i);
     //@ assert copied_valid: TablesOk && TableOk(c1) && PmmFrame(u) && pmm_desc_state[u] == FRAME_USER;
     /*@ assert shared_before: SpacesShareKernel && VmTemplateOk && c1 != vm_kernel_template &&
           pmm_desc_level[c1] == 1; */
