@@ -34,16 +34,18 @@ CAUSES = {
         "vm_space_clone takes every frame with pmm_find_free, which starts at "
         "pmm_hint (one past the frame claimed last, or the lowest frame freed "
         "since) and wraps (kernel/mm/pmm.c), so a run of N allocations reads "
-        "O(N) descriptors in all (see Scaling). Each new frame is still zeroed "
-        "by pmm_claim before vm_copy_frame overwrites it, twice the writes of "
-        "memcpy; a small clone is dominated by its fixed cost, a root and "
-        "three tables zeroed and the kernel half of the root copied. Proposed "
-        "(proven code, for the lead): a pmm_claim variant that skips the "
-        "zeroing when the caller overwrites the whole frame (its contract: "
-        "FrameEq instead of FrameZero) halves the writes."),
+        "O(N) descriptors in all (see Scaling). Each user frame is written "
+        "once, by pmm_claim_copy, but word by word: the kernel is built with "
+        "-mgeneral-regs-only, so its copy loop moves 8 bytes per step where "
+        "the host's memcpy uses vector instructions. A small clone is "
+        "dominated by its fixed cost: a root and three tables zeroed and the "
+        "kernel half of the root copied, five frames written for one page of "
+        "data, so at N=1 no copying design can come near memcpy of one page; "
+        "sharing the parent's pages and tables (copy-on-write) is what would, "
+        "and it changes clone_fresh, a proven property."),
     "fork": (
         "Isola copies every user page at fork (no copy-on-write), so a fork "
-        "after touching N pages costs the clone above (2 writes per word) "
+        "after touching N pages costs the clone above (1 write per word) "
         "plus destroy at exit; Linux shares the pages copy-on-write and "
         "copies only page tables. vm_space_destroy scans the descriptors "
         "below pmm_top, one past the highest frame ever claimed (a high-water "
@@ -327,7 +329,7 @@ def section_scaling(h):
         "pmm_top, one past the highest frame ever claimed: O(pmm_top), which is O(owned) on a "
         "fresh pool and grows with whatever was allocated before, never with the pool's size."
         % (fmt(k_destroy, 2), fmt(k_pool_d, 2), fmt(d_slope, 2)),
-        "- **pmm_alloc**: %s ns more per frame taken below. The taken frames were allocated "
+        "- **pmm_alloc**: %s ns more per frame taken. The taken frames were allocated "
         "in one run, so pmm_hint sits past them and each alloc/free pair reuses one frame: "
         "the cost is O(distance from the hint to the next free frame), not O(frames below), "
         "and at most O(POOL_FRAMES) when the pool is nearly full." % fmt(slope, 2),
