@@ -57,12 +57,12 @@ uint32_t vm_template_init(void);
 
 /* A new space: user half empty, kernel half equal to the template. PMM_NONE,
  * nothing changed, if no frame is free. */
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water mark).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
             pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top.
     ensures vm_valid: VmValid;
     // create_others: no descriptor and no frame other than the result's changes.
     ensures create_others: PmmDescSameExcept{Pre, Post}(\result) && PoolSameExcept{Pre, Post}(\result);
@@ -91,12 +91,12 @@ uint32_t vm_space_create(void);
  * the child with equal bytes and flags; the parent is unchanged. PMM_NONE if
  * parent is not a space, or on running out of frames, with every frame taken
  * freed again (the free count is back to its value at entry). */
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water mark).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
             pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top.
     ensures vm_valid: VmValid;
     // clone_parent_unchanged: every frame in use on entry keeps its descriptor and words.
     ensures clone_parent_unchanged: KeptExcept{Pre, Post}(-1);
@@ -128,10 +128,10 @@ uint32_t vm_space_clone(uint32_t parent);
  * itself last). MM_BAD_ARGUMENT, nothing changed, if root is not a space
  * (the template, a freed space, any other frame). O(pmm_top): it scans
  * the descriptors below the pool's high-water mark for frames owned by root. */
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water mark).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint;
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top.
     ensures vm_valid: VmValid;
     behavior space:
       assumes SpaceRoot(root);

@@ -1,8 +1,9 @@
 /* Address spaces over the frame pool: the kernel template, create, clone
  * (fork's copy of the user half, table by table, with fresh user frames) and
  * destroy (a scan of the descriptors below the pool's high-water mark for
- * the frames a space owns: O(pmm_top), with no walk to prove). Proven with WP against include/mm/vmspace.h;
- * clone is specified level by level by lookup correspondence. */
+ * the frames a space owns: O(pmm_top), with no walk to prove). Proven with
+ * WP against include/mm/vmspace.h; clone is specified level by level by
+ * lookup correspondence. */
 #include "mm/vmspace.h"
 
 #define VM_KERNEL_FIRST 256u   /* first kernel-half PML4 slot */
