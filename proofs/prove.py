@@ -22,6 +22,7 @@ contract or without an assigns clause, any `admit` or `check` clause, any
 axiom not named in docs/trusted-base.md, and any Frama-C error or abort.
 """
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -445,6 +446,17 @@ def forget_goal_timeouts(cache):
             os.remove(path)
 
 
+# The argv that decides what a pass proves: cmd without the log and report
+# paths (where output goes) and without every -wp-par (how many prover
+# processes run at once). It keys both the WP cache directory and the replay.
+def settings_argv(cmd):
+    kept = [a for a in cmd if not a.startswith(("a:", RESULTS_DIR))]
+    while "-wp-par" in kept:
+        i = kept.index("-wp-par")
+        del kept[i:i + 2]
+    return kept
+
+
 # The WP cache directory for this module and these prover settings:
 # proofs/session/<module>/cache-<hash of the command without log paths and
 # -wp-par>. A cached "unknown" (z3 timeout) must not outlive a larger timeout,
@@ -453,11 +465,7 @@ def forget_goal_timeouts(cache):
 # settings beside it, in settings.json). The caller may rely on the
 # directory existing.
 def cache_dir_for(module, cmd):
-    kept = [a for a in cmd if not a.startswith(("a:", RESULTS_DIR))]
-    if "-wp-par" in kept:
-        i = kept.index("-wp-par")
-        del kept[i:i + 2]
-    settings = json.dumps({"settings_version": 2, "command": kept}, sort_keys=True)
+    settings = json.dumps({"settings_version": 2, "command": settings_argv(cmd)}, sort_keys=True)
     digest = hashlib.sha1(settings.encode()).hexdigest()[:12]
     path = os.path.join(SESSION_DIR, module, "cache-" + digest)
     os.makedirs(path, exist_ok=True)
@@ -612,13 +620,15 @@ def prove_module(src, module, timeout, par, max_seconds):
         problems.append("Frama-C printed no code (parse error?)")
     goals = {n: g for n, g in goals_run["goals"].items() if g["kind"] == "goal"}
     runs = {"goals": goals_run}
+    previous = goals_run
     for pass_name in PASSES[1:]:
-        if runs[PASSES[PASSES.index(pass_name) - 1]]["returncode"] is None:
+        if previous["returncode"] is None:
             break  # the pass before was killed: the module is out of time
         run = run_pass(src, module, pass_name, timeout, par, max_seconds, problems)
         if run is None:
             break
         runs[pass_name] = run
+        previous = run
         result[pass_name + "_command"] = run["command"]
         # the assigns pass adds goals; the smoke pass adds only smoke tests
         kind = "goal" if pass_name == "assigns" else "smoke"
@@ -662,6 +672,20 @@ def prove_module(src, module, timeout, par, max_seconds):
 # stored, in proofs/session/<module>/replay.json; a failure always runs
 # again. PROVE_REPLAY=0 (or make prove-clean) proves from scratch; a clean
 # checkout, as in CI, has nothing to replay.
+# What Frama-C, Why3, z3 and cvc4 say their versions are: asked once per run
+# (replay_key needs them twice per module).
+@functools.lru_cache(maxsize=None)
+def tool_versions():
+    out = b""
+    for tool in (["frama-c", "-version"], ["why3", "--version"],
+                 ["z3", "--version"], ["cvc4", "--version"]):
+        try:
+            out += subprocess.run(tool, stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout
+        except OSError:
+            out += b"missing " + tool[0].encode()
+    return out
+
+
 def replay_key(src, module, timeout, par):
     try:
         pre = subprocess.run(["gcc", "-E", "-C", "-Iinclude", "-Ispec", "-I.", src],
@@ -673,18 +697,8 @@ def replay_key(src, module, timeout, par):
     h = hashlib.sha256(pre.stdout)
     for pass_name in PASSES:
         cmd = frama_c_command(src, module, timeout, par, RESULTS_DIR, pass_name)
-        kept = [a for a in cmd if not a.startswith(("a:", RESULTS_DIR))]
-        while "-wp-par" in kept:
-            i = kept.index("-wp-par")
-            del kept[i:i + 2]
-        h.update(json.dumps(kept).encode())
-    for tool in (["frama-c", "-version"], ["why3", "--version"],
-                 ["z3", "--version"], ["cvc4", "--version"]):
-        try:
-            h.update(subprocess.run(tool, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT).stdout)
-        except OSError:
-            h.update(b"missing " + tool[0].encode())
+        h.update(json.dumps(settings_argv(cmd)).encode())
+    h.update(tool_versions())
     for path in (os.path.abspath(__file__), TRUSTED_BASE):
         h.update(read(path).encode())
     return h.hexdigest()
