@@ -16,7 +16,7 @@ Results: $BUILD/bench/results.json (+ the raw logs beside it).
 Env: BUILD (build), ACCEL (tcg|kvm), BENCH_MEM (512M), BENCH_BOOTS (5),
      BENCH_FORK_ROUNDS (3), BENCH_PROVE (0; 1 adds the proof timing, which
      alone takes longer than the 15 min budget today), BENCH_PROVE_PAR (4, as
-     `make prove`), BENCH_LINUX (a vmlinuz; default the newest /boot/vmlinuz-*),
+     `make prove`), BENCH_PROVE_JOBS (one per two cores, as `make prove`), BENCH_LINUX (a vmlinuz; default the newest /boot/vmlinuz-*),
      BENCH_ONLY ("boot fork host prove": a subset, for development; it
      updates the figures of the last run), BENCH_RESULTS (results path).
 """
@@ -304,7 +304,7 @@ def bench_host(prog):
     return res
 
 
-def prove_run(tree, label, par):
+def prove_run(tree, label, par, jobs):
     """One `make prove` in tree; returns wall seconds, exit status and the
     per-module results of proofs/results/*.json."""
     logf = os.path.join(OUT, "prove-%s.log" % label)
@@ -317,7 +317,8 @@ def prove_run(tree, label, par):
     for k in ("PROVE_MODULES", "PROVE_SESSION_DIR", "PROVE_RESULTS_DIR", "PROVE_WP_FLAGS"):
         env.pop(k, None)
     with open(logf, "w") as f:
-        rc = subprocess.run(["make", "--no-print-directory", "prove", "PROVE_PAR=%d" % par],
+        rc = subprocess.run(["make", "--no-print-directory", "prove", "PROVE_PAR=%d" % par,
+                             "PROVE_JOBS=%d" % jobs],
                             cwd=tree, env=env, stdout=f, stderr=subprocess.STDOUT).returncode
     wall = time.monotonic() - t0
     modules = []
@@ -342,15 +343,16 @@ def prove_run(tree, label, par):
 def bench_prove():
     """make prove cold then warm in a scratch export of HEAD."""
     par = int(os.environ.get("BENCH_PROVE_PAR", "4"))
+    jobs = int(os.environ.get("BENCH_PROVE_JOBS", str(max(1, (os.cpu_count() or 2) // 2))))
     tree = os.path.join(OUT, "prove-tree")
     shutil.rmtree(tree, ignore_errors=True)
     os.makedirs(tree)
     head = run(["git", "rev-parse", "--short", "HEAD"]).strip()
     subprocess.run("git archive HEAD | tar -x -C %s" % tree, shell=True, check=True)
-    cold = prove_run(tree, "cold", par)
-    warm = prove_run(tree, "warm", par)
+    cold = prove_run(tree, "cold", par, jobs)
+    warm = prove_run(tree, "warm", par, jobs)
     return {"commit": head, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "par": par, "cold": cold, "warm": warm}
+            "par": par, "jobs": jobs, "cold": cold, "warm": warm}
 
 
 def main():

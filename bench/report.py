@@ -142,7 +142,7 @@ def summary_rows(r):
         for label in ("cold", "warm"):
             when = " (earlier run, %s)" % p.get("date", "?") if p.get("carried_over") else ""
             rows.append(("`make prove` %s (%d modules)%s" % (label, len(p[label]["modules"]), when),
-                         fmt(sum(x["seconds"] for x in p[label]["modules"])) + " s", "-", "-",
+                         fmt(p[label]["wall_s"]) + " s (wall)", "-", "-",
                          GOALS["prove_" + label]))
     return rows
 
@@ -167,7 +167,7 @@ def section_prove(p):
     gc = sum(x["total"] for x in cold.values())
     pt = {k: sum((x.get("pass_seconds") or {}).get(k) or 0 for x in cold.values())
           for k in ("goals", "assigns", "smoke")}
-    rows.append(("**total**", "", "%d/%d" % (sum(x["proved"] for x in cold.values()), gc),
+    rows.append(("**sum of the modules**", "", "%d/%d" % (sum(x["proved"] for x in cold.values()), gc),
                  fmt(tc), " / ".join(fmt(pt[k]) for k in ("goals", "assigns", "smoke")),
                  fmt(gc / tc) if tc else "-", fmt(tw),
                  "%d replayed" % sum(1 for x in warm.values() if x.get("replayed"))
@@ -178,15 +178,16 @@ def section_prove(p):
                "`BENCH_PROVE=1`, on %s. " % p.get("date", "?")) if p.get("carried_over") else ""
     return "\n".join([
         carried +
-        "`make prove` (Frama-C/WP, `-wp-par %d`: a goals pass with z3 + cvc4, an assigns pass "
+        "`make prove` (Frama-C/WP, `-wp-par %d`, %s at once: a goals pass with z3 + cvc4, an assigns pass "
         "adding cvc4-fmf, a smoke pass with z3; see proofs/README.md) on a scratch export of commit `%s`: "
         "**cold** = an empty session (no cached prover result), **warm** = the same command again "
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
         "module (`proofs/results/<module>.json`); goals exclude the smoke tests; \"cached\" counts "
         "the goals whose result came from the cache (\"replayed\": the module's inputs were unchanged, "
-        "so its last passing result was replayed without running Frama-C). Whole `make prove` wall time: cold %s s, "
+        "so its last passing result was replayed without running Frama-C). Modules run side by side, "
+        "so their seconds add up to more than the whole run's. Whole `make prove` wall time: **cold %s s**, "
         "warm %s s (exit status %d and %d)."
-        % (p["par"], p["commit"], fmt(p["cold"]["wall_s"]), fmt(p["warm"]["wall_s"]),
+        % (p["par"], "%d modules" % p["jobs"] if p.get("jobs", 1) > 1 else "one module", p["commit"], fmt(p["cold"]["wall_s"]), fmt(p["warm"]["wall_s"]),
            p["cold"]["exit"], p["warm"]["exit"]),
         "",
         table(("module", "status", "proved/goals", "cold s", "cold s goals / assigns / smoke",
@@ -426,7 +427,7 @@ def write_doc(r):
         "    make bench-smoke           # one iteration of each bench program (a make check stage)",
         "",
         "See bench/README.md for the knobs (ACCEL, BENCH_MEM, BENCH_BOOTS, BENCH_FORK_ROUNDS, "
-        "BENCH_PROVE_PAR, BENCH_LINUX).",
+        "BENCH_PROVE_PAR, BENCH_PROVE_JOBS, BENCH_LINUX).",
         "",
     ]
     with open(DOC, "w") as f:

@@ -10,6 +10,8 @@ Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
 (default 10 s per prover call) and PROVE_PAR (default 4: WP's pipeline
 waits on Why3 and prover start-up, so 4 tasks in flight keep 2 cores busy;
 paging's goals took 494 s at 2 and 218 s at 4) tune WP's goals and assigns passes;
+PROVE_JOBS (default: one per two cores, so 1 on 2 cores) is how many
+modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
 PROVE_REPLAY=0 proves a module even when its inputs are unchanged since its
 last passing proof (default: that result is replayed; see replay_key);
@@ -22,6 +24,7 @@ contract or without an assigns clause, any `admit` or `check` clause, any
 axiom not named in docs/trusted-base.md, and any Frama-C error or abort.
 """
 import argparse
+import concurrent.futures
 import functools
 import hashlib
 import json
@@ -31,6 +34,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -60,7 +64,7 @@ PASSES = ("goals", "assigns", "smoke")
 #   region inclusions the other two cannot instantiate, and is not started
 #   on the other ~90 % of the goals (uaccess: 153 s with one goals pass of
 #   three provers, 98 + 17 s in two passes);
-# - "smoke": the smoke tests, with z3 alone and SMOKE_TIMEOUT. WP only makes
+# - "smoke": the smoke tests, with z3 alone and SMOKE_STEPS. WP only makes
 #   smoke tests for a function with a selected goal, so this pass keeps the
 #   cheap assigns goals (every function has one: the audit fails a function
 #   without) and drops every other category; their verdicts here are
@@ -94,7 +98,7 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals"):
         return cmd + ["-wp-no-smoke-tests"] + flags + \
             [property_selection(flags, SMOKE_PASS_SKIPPED)]
     return cmd + flags + [
-        "-wp-smoke-tests", "-wp-par", str(SMOKE_PAR),
+        "-wp-smoke-tests", "-wp-par", str(SMOKE_PAR), "-wp-steps", str(SMOKE_STEPS),
         "-wp-timeout", str(SMOKE_TIMEOUT), "-wp-smoke-timeout", str(SMOKE_TIMEOUT),
         "-wp-prop=" + ",".join("-@" + c for c in SMOKE_PASS_SKIPPED)]
 
@@ -114,7 +118,13 @@ def property_selection(flags, skipped):
 
 
 SMOKE_PROVER = "z3"
-SMOKE_TIMEOUT = 1
+# A smoke test's budget is z3 steps (its rlimit), not time: the same search
+# on every machine, at any load. 100,000 steps take about 0.1-0.3 s; a 1 s
+# limit, used before, reached about 270,000 on an idle 2-core machine and
+# fewer on a busy one. The time limit is only a backstop, well above what
+# the steps take, so that it never decides a verdict.
+SMOKE_STEPS = int(os.environ.get("PROVE_SMOKE_STEPS", "100000"))
+SMOKE_TIMEOUT = 5
 # A smoke test keeps z3 busy until the timeout (wall clock): one per core.
 SMOKE_PAR = 2
 # Property categories the smoke pass does not generate (all but assigns).
@@ -425,8 +435,8 @@ def missing_assigns(output):
 # Drops the cached prover failures that took longer than a smoke test may
 # (WP_SMOKE_LIMIT s): a goal that timed out once, on a loaded machine, is
 # tried again on the next run instead of being replayed as failed forever.
-# Smoke tests (whose failure is the expected answer, within -wp-smoke-timeout
-# = 2 s) stay cached, so warm runs stay warm. The caller may rely on only
+# Smoke tests (whose failure is the expected answer, after SMOKE_STEPS, well
+# within this limit) stay cached, so warm runs stay warm. The caller may rely on only
 # "timeout"/"unknown" entries being removed.
 WP_SMOKE_LIMIT = 3.0
 
@@ -500,10 +510,21 @@ def effective_timeout(cmd, default):
 # Runs cmd in its own process group with all output captured; returns
 # (exit status, output), or (None, output so far) after killing the whole
 # group (Frama-C, why3server, provers) once max_seconds have passed.
+# Several may run at once (PROVE_JOBS); kill_running stops them all.
+PRINT_LOCK = threading.Lock()
+RUNNING = set()
+RUNNING_LOCK = threading.Lock()
+STOPPING = threading.Event()
+
+
 def run_bounded(cmd, max_seconds):
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            universal_newlines=True, errors="replace",
-                            start_new_session=True)
+    with RUNNING_LOCK:
+        if STOPPING.is_set():
+            return None, "not started: the run is being stopped\n"
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                universal_newlines=True, errors="replace",
+                                start_new_session=True)
+        RUNNING.add(proc)
     try:
         out, _ = proc.communicate(timeout=max_seconds)
         return proc.returncode, out
@@ -518,6 +539,20 @@ def run_bounded(cmd, max_seconds):
     except BaseException:
         os.killpg(proc.pid, signal.SIGKILL)
         raise
+    finally:
+        with RUNNING_LOCK:
+            RUNNING.discard(proc)
+
+
+# Kills every Frama-C process group still running and lets none start.
+def kill_running():
+    with RUNNING_LOCK:
+        STOPPING.set()
+        for proc in RUNNING:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 # The outputs of one pass (see frama_c_command) of one module: log files
@@ -546,8 +581,9 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
     cache = cache_dir_for(module, key)
     forget_goal_timeouts(cache)
     cmd += ["-wp-cache-dir", cache]
-    print("  %s: %s pass (WP log: %s)" % (module, pass_name, files[".wp.log"]),
-          flush=True)
+    with PRINT_LOCK:
+        print("  %s: %s pass (WP log: %s)" % (module, pass_name, files[".wp.log"]),
+              flush=True)
     start = time.monotonic()
     try:
         returncode, output = run_bounded(cmd, max_seconds)
@@ -598,6 +634,7 @@ def prove_module(src, module, timeout, par, max_seconds):
               "seconds": 0.0, "timeout": timeout, "provers": GOALS_PROVERS,
               "assigns_provers": ASSIGNS_PROVERS,
               "smoke_prover": SMOKE_PROVER, "smoke_timeout": SMOKE_TIMEOUT,
+              "smoke_steps": SMOKE_STEPS,
               "problems": [], "goals": []}
     problems = result["problems"]
     if not os.path.isfile(src):
@@ -827,12 +864,58 @@ def local_why3_config():
     return conf
 
 
+# One module's result: replayed if its inputs are those of its last passing
+# proof, else proved (and stored for replay if it passed and no input
+# changed meanwhile). Also written to proofs/results/<module>.json.
+def prove_or_replay(src, module, args, replay):
+    started = time.monotonic()
+    key = replay_key(src, module, args.timeout, args.par) \
+        if replay and os.path.isfile(src) else None
+    r = load_replay(module, key, started) if key else None
+    if not r:
+        r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
+        if key and r["status"] == "pass" and \
+                replay_key(src, module, args.timeout, args.par) == key:
+            save_replay(module, key, r)
+    write_json(r)
+    return r
+
+
+# The lines printed for one finished module: the replay notice, its notes
+# and problems, then its PASS:/FAIL: line.
+def module_report(r):
+    module = r["module"]
+    lines = []
+    if r.get("replayed"):
+        lines.append("  %s: inputs unchanged since its passing proof of %s (%.1f s): "
+                     "result replayed (PROVE_REPLAY=0 proves again)"
+                     % (module, r["replayed"]["date"], r["replayed"]["seconds"] or 0))
+    for w in r.get("warnings", []):
+        # Fatal ones and those reported as problems are not repeated.
+        if not FATAL_WARNINGS.search(w) and \
+                not re.search(r"pedantic-assigns|missing-spec", w):
+            lines.append("  %s: (note) warning %s" % (module, w))
+    lines += ["  %s: %s" % (module, p) for p in r["problems"]]
+    lines.append(report_line(r))
+    return "\n".join(lines)
+
+
+# Modules proved at once by default: one per two cores. One module's goals
+# pass (-wp-par 4) already keeps about 1.6 cores busy, so on 2 cores a second
+# module gained 11 % (861 s against about 970 s cold) and made provers so slow
+# that a 6 s goal ran into the 30 s timeout.
+def default_jobs():
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--timeout", type=int,
                     default=int(os.environ.get("PROVE_TIMEOUT", "10")))
     ap.add_argument("--par", type=int,
                     default=int(os.environ.get("PROVE_PAR", "4")))
+    ap.add_argument("--jobs", type=int,
+                    default=int(os.environ.get("PROVE_JOBS", str(default_jobs()))))
     ap.add_argument("--max-seconds", type=int,
                     default=int(os.environ.get("PROVE_MAX_SECONDS", "5400")))
     ap.add_argument("srcs", nargs="*")
@@ -850,40 +933,36 @@ def main():
     conf = local_why3_config()
     if conf:
         os.environ["WHY3CONFIG"] = conf
-    results = []
     replay = os.environ.get("PROVE_REPLAY", "1") != "0"
-    for src, module in mods:
-        started = time.monotonic()
-        key = replay_key(src, module, args.timeout, args.par) \
-            if replay and os.path.isfile(src) else None
-        r = load_replay(module, key, started) if key else None
-        if r:
-            print("  %s: inputs unchanged since its passing proof of %s (%.1f s): "
-                  "result replayed (PROVE_REPLAY=0 proves again)"
-                  % (module, r["replayed"]["date"], r["replayed"]["seconds"] or 0))
-        else:
-            r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
-            # stored only if no input changed while the passes ran
-            if key and r["status"] == "pass" and \
-                    replay_key(src, module, args.timeout, args.par) == key:
-                save_replay(module, key, r)
-        write_json(r)
-        results.append(r)
-        for w in r.get("warnings", []):
-            # Fatal ones and those reported as problems are not repeated.
-            if not FATAL_WARNINGS.search(w) and \
-                    not re.search(r"pedantic-assigns|missing-spec", w):
-                print("  %s: (note) warning %s" % (module, w))
-        for p in r["problems"]:
-            print("  %s: %s" % (module, p))
-        print(report_line(r), flush=True)
-        failed += r["status"] != "pass"
-    print("prove total: %d module(s), %d/%d goals, %d/%d smoke, %.1f s, %d failed"
+    wall = time.monotonic()
+
+    def one(src, module):
+        r = prove_or_replay(src, module, args, replay)
+        with PRINT_LOCK:
+            print(module_report(r), flush=True)
+        return r
+
+    # Modules are independent (own source, session, logs): JOBS of them are
+    # proved at once, each with its own Frama-C; results print as modules
+    # finish, the total waits for all.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(one, src, module) for src, module in mods]
+        try:
+            results = [f.result() for f in futures]
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            kill_running()
+            raise
+    failed += sum(r["status"] != "pass" for r in results)
+    print("prove total: %d module(s), %d/%d goals, %d/%d smoke, %.1f s, %d failed "
+          "(%.1f s wall, %d job(s))"
           % (len(results), sum(r["proved"] for r in results),
              sum(r["total"] for r in results),
              sum(r["smoke_passed"] for r in results),
              sum(r["smoke_total"] for r in results),
-             sum(r["seconds"] for r in results), failed))
+             sum(r["seconds"] for r in results), failed,
+             time.monotonic() - wall, max(1, args.jobs)))
     return 1 if failed else 0
 
 

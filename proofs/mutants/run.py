@@ -12,6 +12,8 @@ A .mutant file:
     file: kernel/mm/vmspace.c        (the file it edits)
     functions: vm_space_destroy      (optional: WP restricted to these)
     properties: destroy_exact        (optional: and to these property labels)
+    killed_by: smoke                 (optional: the kill must come from a smoke
+                                      test WP proved, not from a failed goal)
     --- find
     <exact text, must occur exactly once in file>
     +++ replace
@@ -27,6 +29,7 @@ prover timeout (default 10 s); PROVE_PAR as for make prove.
 """
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -101,12 +104,12 @@ def apply_pairs(d, rel, pairs):
 
 
 # Runs the (restricted) proof of module in scratch copy name with pairs
-# applied; returns (proved?, seconds) or (None, error message).
+# applied; returns (proved?, seconds, prove.py's output) or (None, error message, "").
 def prove_scratch(name, module, rel, pairs, functions, props=""):
     d = make_scratch(name, module)
     err = apply_pairs(d, rel, pairs)
     if err:
-        return None, err
+        return None, err, ""
     flags = os.path.join(d, "proofs", "wp-flags")
     extra = ""
     if functions:
@@ -132,7 +135,16 @@ def prove_scratch(name, module, rel, pairs, functions, props=""):
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with open(os.path.join(d, "prove.log"), "w") as f:
         f.write(p.stdout)
-    return p.returncode == 0, time.time() - t0
+    return p.returncode == 0, time.time() - t0, p.stdout
+
+
+# What made a failed proof fail, from prove.py's output: "smoke" when every
+# problem it reports is a smoke test that WP proved, else "goal".
+def failure_kind(output):
+    problems = [l for l in output.splitlines() if re.match(r"  \w+: ", l)
+                and not re.match(r"  \w+: (\(note\)|\w+ pass \(WP log)", l)]
+    smoke = [l for l in problems if "smoke test" in l and "was proved" in l]
+    return "smoke" if smoke and len(smoke) == len(problems) else "goal"
 
 
 BASELINES = {}
@@ -151,14 +163,19 @@ def run_one(path):
     if key not in BASELINES:
         tag = "_".join((fns + " " + props).replace(",", " ").split()) or "all"
         BASELINES[key] = prove_scratch("baseline-%s-%s" % (module, tag), module, rel, [], fns, props)
-    base_ok, _ = BASELINES[key]
+    base_ok = BASELINES[key][0]
     if base_ok is not True:
         return name, "bad", "the unmutated proof of %s %s does not pass" % (module, fns or "")
-    ok, secs = prove_scratch(name, module, rel, m["pairs"], fns, props)
+    ok, secs, output = prove_scratch(name, module, rel, m["pairs"], fns, props)
     if ok is None:
         return name, "bad", secs
+    want = m.get("killed_by")
+    if not ok and want and failure_kind(output) != want:
+        return name, "bad", "%.0fs; failed, but not by a %s test: see %s" % (
+            secs, want, os.path.join(BUILD, "mutants", name, "prove.log"))
     if not ok:
-        return name, "killed", "%.0fs; %s" % (secs, m.get("about", ""))
+        return name, "killed", "%.0fs%s; %s" % (secs, " by a " + want + " test" if want else "",
+                                                m.get("about", ""))
     return name, "survived", "%.0fs; %s" % (secs, m.get("about", ""))
 
 

@@ -11,8 +11,11 @@ mkdir -p "$out_dir"
 log=$out_dir/prove.log
 export PROVE_SESSION_DIR=$out_dir/session PROVE_RESULTS_DIR=$out_dir/results
 export PROVE_TIMEOUT=3
-PROVE_MODULES= proofs/prove.py proofs/selftest/st_*.c proofs/selftest/st_missing.c > "$log" 2>&1
+PROVE_MODULES= PROVE_JOBS=2 proofs/prove.py proofs/selftest/st_*.c proofs/selftest/st_missing.c > "$log" 2>&1
 rc=$?
+# The same files one module at a time: the verdicts must not depend on JOBS.
+PROVE_MODULES= PROVE_JOBS=1 PROVE_REPLAY=0 proofs/prove.py proofs/selftest/st_*.c \
+  proofs/selftest/st_missing.c > "$log.1" 2>&1
 PROVE_MODULES="st_ok st_nosuchmodule" proofs/prove.py proofs/selftest/st_ok.c > "$log.2" 2>&1
 rc2=$?
 # The same st_ok again with another prover timeout: an input changed, so it
@@ -48,6 +51,13 @@ expect st_nocode   FAIL "annot:missing-spec"
 expect st_missing  FAIL "is missing"
 if [ "$rc" -ne 0 ]; then echo "PASS: prove-selftest exit-status"; else
   echo "FAIL: prove-selftest exit-status (prove.py exited 0 with failures)"; failed=1; fi
+verdicts() { grep -o '^[A-Z]*: prove [a-z_]*' "$1" | sort; }
+if [ -n "$(verdicts "$log")" ] && [ "$(verdicts "$log")" = "$(verdicts "$log.1")" ] \
+   && grep -q '(.* s wall, 2 job(s))$' "$log" && grep -q '(.* s wall, 1 job(s))$' "$log.1"; then
+  echo "PASS: prove-selftest jobs-same-verdicts"
+else
+  echo "FAIL: prove-selftest jobs-same-verdicts (PROVE_JOBS=2 and 1 disagree: $log, $log.1)"; failed=1
+fi
 if [ "$rc2" -ne 0 ] && grep -q '^FAIL: prove st_nosuchmodule (not a module' "$log.2" \
    && grep -q '^PASS: prove st_ok ' "$log.2"; then
   echo "PASS: prove-selftest unknown-module"
