@@ -81,6 +81,20 @@ static unsigned char *fb_touch(size_t pages)
     return m;
 }
 
+/* The rate of fork+exit+wait cycles for a small process, printed as
+ * "forkbench: <label> cycles=N seconds=S per_s=R" after a "begin <label>"
+ * line; 0, or -1 if a cycle failed. */
+static int fb_rate(const char *label, double min_s, long min_n)
+{
+    long n;
+    double s;
+    printf("forkbench: begin %s\n", label);
+    if (fb_measure(NULL, 0, min_s, min_n, 100000, &n, &s) != 0)
+        return -1;
+    printf("forkbench: %s cycles=%ld seconds=%.4f per_s=%.1f\n", label, n, s, s > 0 ? n / s : 0.0);
+    return 0;
+}
+
 /* Powers off when we are init (Linux); elsewhere, or if refused, returns. */
 static void fb_power_off(void)
 {
@@ -105,10 +119,7 @@ int main(int argc, char **argv)
            smoke ? "smoke" : "full");
     long n;
     double s;
-    printf("forkbench: begin rate\n");
-    if (fb_measure(NULL, 0, min_s, min_n, 100000, &n, &s) == 0)
-        printf("forkbench: rate cycles=%ld seconds=%.4f per_s=%.1f\n", n, s, s > 0 ? n / s : 0.0);
-    else
+    if (fb_rate("rate", min_s, min_n) != 0)
         status = 1;
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0] && status == 0; k++) {
         unsigned char *m = fb_touch(sizes[k]);
@@ -121,15 +132,11 @@ int main(int argc, char **argv)
                sizes[k], n, s, s / n * 1e6);
         munmap(m, sizes[k] * PAGE);
     }
-    /* The small-process rate again, now that large processes have run (on
-     * Isola, exit's scan reaches the pool's high-water mark). */
-    if (status == 0) {
-        printf("forkbench: begin rate_after\n");
-        if (fb_measure(NULL, 0, min_s, min_n, 100000, &n, &s) == 0)
-            printf("forkbench: rate_after cycles=%ld seconds=%.4f per_s=%.1f\n", n, s, s > 0 ? n / s : 0.0);
-        else
-            status = 1;
-    }
+    /* The small-process rate again, now that large processes have run and
+     * exited (on Isola, exit scans up to the pool's high-water mark, which
+     * their exits lowered again). */
+    if (status == 0 && fb_rate("rate_after", min_s, min_n) != 0)
+        status = 1;
     printf("forkbench: %s\n", status ? "failed" : "done");
     fb_power_off();
     return status;
