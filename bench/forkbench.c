@@ -134,7 +134,8 @@ int main(int argc, char **argv)
     }
     /* The small-process rate again, now that large processes have run and
      * exited (on Isola, exit scans up to the pool's high-water mark, which
-     * their exits lowered again). */
+     * falls back only to the highest frame still in use: this process keeps
+     * the page tables of the regions it unmapped). */
     if (status == 0 && fb_rate("rate_after", min_s, min_n) != 0)
         status = 1;
     printf("forkbench: %s\n", status ? "failed" : "done");

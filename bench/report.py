@@ -48,12 +48,12 @@ CAUSES = {
         "after touching N pages costs the clone above (1 write per word) "
         "plus destroy at exit; Linux shares the pages copy-on-write and "
         "copies only page tables. vm_space_destroy scans the descriptors "
-        "below pmm_top, one past the highest frame ever claimed (a high-water "
-        "mark, never lowered), so once a large process has run, every later "
-        "exit scans that far, however small the space. Proposed: a destroy "
-        "that walks the space's own tables (experiment below) is O(owned) "
-        "whatever ran before; copy-on-write is the real fix for large "
-        "processes, but it changes clone_fresh, a proven property."),
+        "below pmm_top, one past the highest table or user frame (a free at "
+        "the top lowers it), so an exit scans as far as the highest frame "
+        "still in use, whichever process holds it. A destroy that walks the "
+        "space's own tables (experiment below) would be O(owned); "
+        "copy-on-write is the real fix for large processes, but it changes "
+        "clone_fresh, a proven property."),
     "boot": (
         "Isola's boot is GRUB (El Torito from the ISO, then multiboot2 "
         "loading of the kernel and initrd) plus the kernel's own start; Linux "
@@ -248,7 +248,9 @@ def section_fork(fk):
         "- Rate, small process: " + "; ".join(rate) + ". Ratio Isola/Linux: **%s**."
         % fmt(fk.get("rate_ratio_isola_over_linux")),
         "- The same rate measured again after the latency rows, once processes of up to 8192 "
-        "pages have run (Isola's exit then scans up to the pool's high-water mark): "
+        "pages have run and exited and the parent has unmapped its pages. Isola's exit scans up to "
+        "the pool's high-water mark, which falls back only as far as the highest frame still in "
+        "use: the parent keeps the page tables of the region it unmapped, high in the pool: "
         + "; ".join("%s: %s cycles/s" % (k, fmt(fk[k]["rate_after"]["host_per_s"]))
                     for k in kernels if fk[k].get("rate_after"))
         + ". Ratio Isola/Linux: **%s**." % fmt(fk.get("rate_after_ratio_isola_over_linux"))
@@ -314,7 +316,7 @@ def section_scaling(h):
               [(p["usable"], fmt(p["clone_us"]), fmt(p["destroy_us"])) for p in ps]),
         "",
         "Against pool occupancy (`taken` frames allocated past the parent's before the "
-        "measurement, which also raises the high-water mark pmm_top):",
+        "measurement and kept while it runs, which also raises the high-water mark pmm_top):",
         "",
         table(("frames taken", "pmm_alloc + pmm_free ns", "clone of 64 pages us", "destroy of 64 pages us"),
               [(o["taken"], fmt(o["alloc_ns"]), fmt(o["clone64_us"]), fmt(o.get("destroy64_us")))
@@ -327,8 +329,9 @@ def section_scaling(h):
         "all; exponent %s against usable frames." % (fmt(k_clone, 2), fmt(k_pool_c, 2)),
         "- **destroy**: exponent %s against mapped pages (1 to 8192) and %s against usable frames; "
         "%s ns more per frame taken, at the same 64 pages. It scans the descriptors below "
-        "pmm_top, one past the highest frame ever claimed: O(pmm_top), which is O(owned) on a "
-        "fresh pool and grows with whatever was allocated before, never with the pool's size."
+        "pmm_top, one past the highest table or user frame: O(pmm_top), which is O(owned) on a "
+        "fresh pool and grows with the frames other spaces hold above it, never with the pool's size "
+        "or with what was freed before."
         % (fmt(k_destroy, 2), fmt(k_pool_d, 2), fmt(d_slope, 2)),
         "- **pmm_alloc**: %s ns more per frame taken. The taken frames were allocated "
         "in one run, so pmm_hint sits past them and each alloc/free pair reuses one frame: "

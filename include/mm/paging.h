@@ -147,7 +147,7 @@ mm_status vm_map(uint32_t root, uint64_t va, uint32_t flags);
 /*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
     requires paging_valid: PagingValid;
     assigns frame_pool[WalkL1(root, va)][Ix1(va)],
-            pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree, pmm_hint;
+            pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree, pmm_hint, pmm_top;
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
     behavior bad_argument:

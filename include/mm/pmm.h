@@ -35,9 +35,11 @@ extern uint32_t pmm_nfree;
  * the lowest frame freed since (next fit, and a freed frame is reused while
  * it is still in the cache). A hint only: no property depends on its value. */
 extern uint32_t pmm_hint;
-/* One past the highest frame ever claimed (a high-water mark, never
- * lowered): no frame at or above it is a table or user frame (PmmBelowTop),
- * so a scan for the frames of a space stops there. */
+/* A high-water mark: a claim raises it to one past the frame claimed, a
+ * free lowers it past the free frames at the top, so at run time it is one
+ * past the highest table or user frame. What is proven (PmmBelowTop): no
+ * frame at or above it is a table or user frame, so a scan for the frames
+ * of a space stops there. */
 extern uint32_t pmm_top;
 
 #include "../../spec/pmm.acsl"
@@ -204,11 +206,13 @@ uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t 
  * changed) a free, reserved or kernel frame; MM_BAD_ARGUMENT out of range. */
 /*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
     requires pmm_valid: PmmValid;
-    assigns pmm_desc_state[f], pmm_nfree, pmm_hint;
+    assigns pmm_desc_state[f], pmm_nfree, pmm_hint, pmm_top;
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
     // below_top: nothing at or above pmm_top is allocated, if that held on entry.
     ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
+    // top_not_raised: the high-water mark may fall (past the frames freed at the top), never rise.
+    ensures top_not_raised: pmm_top <= \old(pmm_top);
     // free_others: no descriptor other than f's changes.
     ensures free_others: PmmDescSameExcept{Pre, Post}(f);
     // free_desc_kept: f keeps its owner, level and prefix; only its state may change.

@@ -130,7 +130,7 @@ uint32_t vm_space_clone(uint32_t parent);
  * the descriptors below the pool's high-water mark for frames owned by root. */
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water mark).
     requires vm_valid: VmValid;
-    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top;
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top.
     ensures vm_valid: VmValid;
     behavior space:

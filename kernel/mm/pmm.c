@@ -204,6 +204,29 @@ uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t 
     return f;
 }
 
+/* Lowers the high-water mark past the free frames just below it, so that
+ * it is again one past the highest table or user frame. O(1) unless the top
+ * frame was just freed; then it walks down over frames freed before, each
+ * of which a claim once raised the mark over. A mark above the pool (no
+ * PmmBelowTop) is left alone. */
+/*@ assigns pmm_top;
+    ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
+    ensures not_raised: pmm_top <= \old(pmm_top);
+*/
+static void pmm_lower_top(void)
+{
+    if (pmm_top > POOL_FRAMES)
+        return;
+    /*@ loop invariant pmm_top <= \at(pmm_top, Pre) && pmm_top <= POOL_FRAMES;
+        loop invariant PmmBelowTop{Pre} ==> PmmBelowTop;
+        loop assigns pmm_top;
+        loop variant pmm_top;
+    */
+    while (pmm_top > 0 && pmm_desc_state[pmm_top - 1] != FRAME_TABLE &&
+           pmm_desc_state[pmm_top - 1] != FRAME_USER)
+        pmm_top--;
+}
+
 mm_status pmm_free(uint32_t f)
 {
     if (f >= POOL_FRAMES)
@@ -213,6 +236,7 @@ mm_status pmm_free(uint32_t f)
     pmm_set_state(f, FRAME_FREE);
     if (f < pmm_hint)
         pmm_hint = f;
+    pmm_lower_top();
     return MM_OK;
 }
 

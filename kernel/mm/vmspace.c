@@ -130,7 +130,7 @@ mm_status vm_space_destroy(uint32_t root)
           (!Owned{Pre}(g, root) ==> pmm_desc_state[g] == \at(pmm_desc_state[g], Pre));
         loop invariant todo: \forall integer g; PmmFrame(g) && (f <= g || g == root) ==>
           pmm_desc_state[g] == \at(pmm_desc_state[g], Pre);
-        loop assigns f, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint;
+        loop assigns f, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top;
         loop variant top - f;
     */
     for (uint32_t f = 0; f < top; f++)
