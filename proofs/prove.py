@@ -125,7 +125,7 @@ SMOKE_PROVER = "z3"
 # the steps take, so that it never decides a verdict.
 SMOKE_STEPS = int(os.environ.get("PROVE_SMOKE_STEPS", "100000"))
 SMOKE_TIMEOUT = 5
-# A smoke test keeps z3 busy until the timeout (wall clock): one per core.
+# A smoke test keeps z3 busy until its budget runs out: one per core.
 SMOKE_PAR = 2
 # Property categories the smoke pass does not generate (all but assigns).
 SMOKE_PASS_SKIPPED = ["ensures", "requires", "invariant", "variant", "assert",
