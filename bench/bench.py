@@ -16,7 +16,7 @@ Results: $BUILD/bench/results.json (+ the raw logs beside it).
 Env: BUILD (build), ACCEL (tcg|kvm), BENCH_MEM (512M), BENCH_BOOTS (5),
      BENCH_FORK_ROUNDS (3), BENCH_PROVE (0; 1 adds the proof timing, which
      alone takes longer than the 15 min budget today), BENCH_PROVE_PAR (4, as
-     `make prove`), BENCH_PROVE_JOBS (one per two cores, as `make prove`), BENCH_LINUX (a vmlinuz; default the newest /boot/vmlinuz-*),
+     `make prove`), BENCH_PROVE_JOBS (unset: `make prove`'s default), BENCH_LINUX (a vmlinuz; default the newest /boot/vmlinuz-*),
      BENCH_ONLY ("boot fork host prove": a subset, for development; it
      updates the figures of the last run), BENCH_RESULTS (results path).
 """
@@ -305,8 +305,10 @@ def bench_host(prog):
 
 
 def prove_run(tree, label, par, jobs):
-    """One `make prove` in tree; returns wall seconds, exit status and the
-    per-module results of proofs/results/*.json."""
+    """One `make prove` in tree (PROVE_JOBS=jobs, or make prove's own default
+    if jobs is None); returns wall seconds, exit status, the number of
+    modules proved at once (from prove's total line) and the per-module
+    results of proofs/results/*.json."""
     logf = os.path.join(OUT, "prove-%s.log" % label)
     t0 = time.monotonic()
     # Frama-C resolves relative paths (session, cache, logs) against $PWD,
@@ -317,13 +319,15 @@ def prove_run(tree, label, par, jobs):
     for k in ("PROVE_MODULES", "PROVE_SESSION_DIR", "PROVE_RESULTS_DIR", "PROVE_WP_FLAGS"):
         env.pop(k, None)
     with open(logf, "w") as f:
-        rc = subprocess.run(["make", "--no-print-directory", "prove", "PROVE_PAR=%d" % par,
-                             "PROVE_JOBS=%d" % jobs],
+        rc = subprocess.run(["make", "--no-print-directory", "prove", "PROVE_PAR=%d" % par]
+                            + (["PROVE_JOBS=%d" % jobs] if jobs else []),
                             cwd=tree, env=env, stdout=f, stderr=subprocess.STDOUT).returncode
     wall = time.monotonic() - t0
     modules = []
     with open(logf) as f:
-        order = re.findall(r"^(?:PASS|FAIL): prove (\w+) ", f.read(), flags=re.M)
+        text = f.read()
+    order = re.findall(r"^(?:PASS|FAIL): prove (\w+) ", text, flags=re.M)
+    used = re.search(r"^prove total: .*, (\d+) job\(s\)\)$", text, flags=re.M)
     for m in order:
         try:
             with open(os.path.join(tree, "proofs", "results", m + ".json")) as jf:
@@ -337,13 +341,14 @@ def prove_run(tree, label, par, jobs):
                         "replayed": bool(j.get("replayed")),
                         "cached": sum(1 for x in g if x.get("cached"))})
     log("prove %s: %.0f s, exit %d" % (label, wall, rc))
-    return {"wall_s": round(wall, 1), "exit": rc, "modules": modules}
+    return {"wall_s": round(wall, 1), "exit": rc, "jobs": int(used.group(1)) if used else None,
+            "modules": modules}
 
 
 def bench_prove():
     """make prove cold then warm in a scratch export of HEAD."""
     par = int(os.environ.get("BENCH_PROVE_PAR", "4"))
-    jobs = int(os.environ.get("BENCH_PROVE_JOBS", str(max(1, (os.cpu_count() or 2) // 2))))
+    jobs = int(os.environ["BENCH_PROVE_JOBS"]) if os.environ.get("BENCH_PROVE_JOBS") else None
     tree = os.path.join(OUT, "prove-tree")
     shutil.rmtree(tree, ignore_errors=True)
     os.makedirs(tree)
@@ -352,7 +357,7 @@ def bench_prove():
     cold = prove_run(tree, "cold", par, jobs)
     warm = prove_run(tree, "warm", par, jobs)
     return {"commit": head, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "par": par, "jobs": jobs, "cold": cold, "warm": warm}
+            "par": par, "jobs": cold["jobs"], "cold": cold, "warm": warm}
 
 
 def main():

@@ -187,9 +187,9 @@ def section_prove(p):
         "the goals whose result came from the cache (\"replayed\": the module's inputs were unchanged, "
         "so its last passing result was replayed without running Frama-C).%s Whole `make prove` wall time: **cold %s s**, "
         "warm %s s (exit status %d and %d)."
-        % (p["par"], "%d modules" % p["jobs"] if p.get("jobs", 1) > 1 else "one module", p["commit"],
+        % (p["par"], "%d modules" % p["jobs"] if (p.get("jobs") or 1) > 1 else "one module", p["commit"],
            " Modules ran side by side, so their seconds add up to more than the whole run's."
-           if p.get("jobs", 1) > 1 else "", fmt(p["cold"]["wall_s"]), fmt(p["warm"]["wall_s"]),
+           if (p.get("jobs") or 1) > 1 else "", fmt(p["cold"]["wall_s"]), fmt(p["warm"]["wall_s"]),
            p["cold"]["exit"], p["warm"]["exit"]),
         "",
         table(("module", "status", "proved/goals", "cold s", "cold s goals / assigns / smoke",
