@@ -30,7 +30,8 @@ extern uint32_t vm_kernel_template;
     requires boot_pool: (\forall integer f; PmmFrame(f) ==> !PmmAllocated(f)) && pmm_top <= POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..], vm_kernel_template;
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            frame_pool[..][..], vm_kernel_template;
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
     behavior ok:
@@ -57,12 +58,12 @@ uint32_t vm_template_init(void);
 
 /* A new space: user half empty, kernel half equal to the template. PMM_NONE,
  * nothing changed, if no frame is free. */
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water mark).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top.
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
     ensures vm_valid: VmValid;
     // create_others: no descriptor and no frame other than the result's changes.
     ensures create_others: PmmDescSameExcept{Pre, Post}(\result) && PoolSameExcept{Pre, Post}(\result);
@@ -91,12 +92,12 @@ uint32_t vm_space_create(void);
  * the child with equal bytes and flags; the parent is unchanged. PMM_NONE if
  * parent is not a space, or on running out of frames, with every frame taken
  * freed again (the free count is back to its value at entry). */
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water mark).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top.
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
     ensures vm_valid: VmValid;
     // clone_parent_unchanged: every frame in use on entry keeps its descriptor and words.
     ensures clone_parent_unchanged: KeptExcept{Pre, Post}(-1);
@@ -126,12 +127,14 @@ uint32_t vm_space_clone(uint32_t parent);
 
 /* Frees exactly the frames root owns (its tables and user frames, root
  * itself last). MM_BAD_ARGUMENT, nothing changed, if root is not a space
- * (the template, a freed space, any other frame). O(pmm_top): it scans
- * the descriptors below the pool's high-water mark for frames owned by root. */
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water mark).
+ * (the template, a freed space, any other frame). It scans the descriptors
+ * below the lower of the pool's high-water mark and root's own
+ * (pmm_owner_top[root], one past the highest frame the space held) for
+ * frames owned by root: O(the space's span), whatever other spaces hold. */
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top;
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
     ensures vm_valid: VmValid;
     behavior space:
       assumes SpaceRoot(root);

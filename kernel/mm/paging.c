@@ -225,7 +225,8 @@ static uint8_t pt_level_below(uint8_t lvl)
     requires 0 <= i < SlotLimit(pmm_desc_level[t]) && frame_pool[t][i] == 0;
     requires PmmFrame(c) && pmm_desc_state[c] == FRAME_FREE;
     assigns pmm_desc_state[c], pmm_desc_owner[c], pmm_desc_level[c], pmm_desc_prefix[c],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i];
     ensures paging_valid: PagingValid;
     ensures install_slot: frame_pool[t][i] == TableEntry(c);
     ensures install_table: TableOf(c, \old(pmm_desc_owner[t]), \old(pmm_desc_level[t]) - 1) &&
@@ -261,7 +262,8 @@ static void pt_install_table(uint32_t t, uint32_t i, uint32_t c)
     requires t1 == WalkL1(root, va) && t1 != POOL_FRAMES && frame_pool[t1][Ix1(va)] == 0;
     requires PmmFrame(u) && pmm_desc_state[u] == FRAME_FREE;
     assigns pmm_desc_state[u], pmm_desc_owner[u], pmm_desc_level[u], pmm_desc_prefix[u],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[t1][Ix1(va)];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[t1][Ix1(va)];
     ensures paging_valid: PagingValid;
     ensures install_leaf: LeafPte(root, va) == LeafEntry(u, flags);
     ensures install_user: pmm_desc_state[u] == FRAME_USER && pmm_desc_owner[u] == root && FrameZero(u);
@@ -298,7 +300,7 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
     requires room: PteTarget(frame_pool[t][i]) == POOL_FRAMES ==> pmm_nfree >= 1;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures paging_valid: PagingValid;
     ensures at_slot: PteTarget(frame_pool[t][i]) == \result && \result != t;
     ensures at_table: TableOf(\result, \old(pmm_desc_owner[t]), \old(pmm_desc_level[t]) - 1) &&
@@ -341,7 +343,7 @@ static uint32_t pt_table_at(uint32_t t, uint32_t i)
     requires room: pmm_nfree >= 1;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures paging_valid: PagingValid;
     ensures leaf_fresh: PmmFrame(\result) && \at(pmm_desc_state[\result], Pre) == FRAME_FREE;
     ensures leaf_entry: LeafPte(root, va) == LeafEntry(\result, flags);

@@ -10,6 +10,7 @@ uint64_t pmm_desc_prefix[POOL_FRAMES];
 uint32_t pmm_nfree;
 uint32_t pmm_hint;
 uint32_t pmm_top;
+uint32_t pmm_owner_top[POOL_FRAMES];
 
 /* Set frame f's state; the free counter follows, so PmmValid is kept.
  * The ghost loop re-counts to show the count moved by exactly the change. */
@@ -148,9 +149,10 @@ mm_status pmm_add_free(uint32_t f)
     requires PmmFrame(f) && pmm_desc_state[f] == FRAME_FREE;
     requires st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
     assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
-            pmm_nfree, pmm_hint, pmm_top;
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1];
     ensures pmm_valid: PmmValid;
     ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
+    ensures below_owner_top: PmmBelowOwnerTop{Pre} ==> PmmBelowOwnerTop;
     ensures taken: pmm_desc_state[f] == st && pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
                    pmm_desc_level[f] == level && pmm_desc_prefix[f] == prefix;
     ensures count: pmm_nfree == \old(pmm_nfree) - 1;
@@ -160,8 +162,11 @@ static void pmm_take(uint32_t f, enum frame_state st, uint32_t owner, uint8_t le
     if (f >= pmm_top)
         pmm_top = f + 1;
     //@ assert top_raised: f < pmm_top && \at(pmm_top, Pre) <= pmm_top;
+    uint32_t o = owner == PMM_SELF ? f : owner;
+    if (o < POOL_FRAMES && f >= pmm_owner_top[o])
+        pmm_owner_top[o] = f + 1;
     pmm_set_state(f, (uint8_t)st);
-    pmm_desc_owner[f] = owner == PMM_SELF ? f : owner;
+    pmm_desc_owner[f] = o;
     pmm_desc_level[f] = level;
     pmm_desc_prefix[f] = prefix;
     pmm_hint = f + 1;

@@ -1,7 +1,7 @@
 /* Address spaces over the frame pool: the kernel template, create, clone
  * (fork's copy of the user half, table by table, with fresh user frames) and
- * destroy (a scan of the descriptors below the pool's high-water mark for
- * the frames a space owns: O(pmm_top), with no walk to prove). Proven with
+ * destroy (a scan of the descriptors below the space's own high-water mark
+ * for the frames it owns: O(its span), with no walk to prove). Proven with
  * WP against include/mm/vmspace.h; clone is specified level by level by
  * lookup correspondence. */
 #include "mm/vmspace.h"
@@ -37,7 +37,8 @@ static bool vm_owned_by(uint32_t f, uint32_t r)
     requires boot_pool: (\forall integer f; PmmFrame(f) ==> !PmmAllocated(f)) && pmm_top <= POOL_FRAMES;
     requires PmmFrame(t) && pmm_desc_state[t] == FRAME_FREE;
     assigns pmm_desc_state[t], pmm_desc_owner[t], pmm_desc_level[t], pmm_desc_prefix[t],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[t][0 .. FRAME_WORDS - 1], vm_kernel_template;
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            frame_pool[t][0 .. FRAME_WORDS - 1], vm_kernel_template;
     ensures template_valid: VmValid && vm_kernel_template == t;
     ensures template_self: pmm_desc_owner[t] == t;
     ensures template_user_empty: UserHalfEmpty(t);
@@ -67,7 +68,7 @@ uint32_t vm_template_init(void)
 }
 
 /* Entries 256..511 of root become the template's; nothing else changes. */
-/*@ requires paging_valid: PagingValid && VmTemplateOk && OwnersLive && PmmBelowTop;
+/*@ requires paging_valid: PagingValid && VmTemplateOk && OwnersLive && PmmBelowTop && PmmBelowOwnerTop;
     requires others_share: \forall integer r; SpaceRoot(r) && r != root ==> KernelHalfShared(r);
     requires SpaceRoot(root);
     assigns frame_pool[root][VM_KERNEL_FIRST .. FRAME_WORDS - 1];
@@ -87,20 +88,26 @@ static void vm_copy_kernel_half(uint32_t root)
 }
 
 /* Free frame r becomes a new space: user half empty, kernel half the
- * template's; nothing else changes. */
+ * template's, its owner mark r + 1 (it owns only r: OwnersLive says no
+ * frame is owned by a free one); nothing else changes. */
 /*@ requires vm_valid: VmValid;
     requires PmmFrame(r) && pmm_desc_state[r] == FRAME_FREE;
     assigns pmm_desc_state[r], pmm_desc_owner[r], pmm_desc_level[r], pmm_desc_prefix[r],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[r][0 .. FRAME_WORDS - 1];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            frame_pool[r][0 .. FRAME_WORDS - 1];
     ensures vm_valid: VmValid;
     ensures new_space: SpaceRoot(r) && UserHalfEmpty(r) && KernelHalfShared(r);
     ensures new_count: pmm_nfree == \old(pmm_nfree) - 1;
 */
 static void vm_root_init(uint32_t r)
 {
+    //@ assert unowned: \forall integer g; PmmFrame(g) && PmmAllocated(g) ==> pmm_desc_owner[g] != r;
     pmm_claim(r, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0);
     //@ assert root_space: SpaceRoot(r) && TableOk(r);
     //@ assert tables_ok: TablesOk;
+    /*@ assert owns_root_only: \forall integer g; PmmFrame(g) && PmmAllocated(g) && pmm_desc_owner[g] == r ==>
+          g == r; */
+    pmm_owner_top[r] = r + 1;
     vm_copy_kernel_half(r);
 }
 
@@ -118,9 +125,11 @@ mm_status vm_space_destroy(uint32_t root)
 {
     if (!vm_is_space(root))
         return MM_BAD_ARGUMENT;
-    uint32_t top = pmm_top;   /* no table or user frame at or above it (VmValid) */
-    /*@ loop invariant 0 <= f <= top && top == \at(pmm_top, Pre) && top <= POOL_FRAMES;
-        loop invariant PmmValid && PmmBelowTop;
+    /* No frame of root's at or above either mark (VmValid). */
+    uint32_t top = pmm_owner_top[root] < pmm_top ? pmm_owner_top[root] : pmm_top;
+    //@ assert above_top: \forall integer g; top <= g < POOL_FRAMES ==> !Owned{Pre}(g, root);
+    /*@ loop invariant 0 <= f <= top && top <= POOL_FRAMES;
+        loop invariant PmmValid && PmmBelowTop && PmmBelowOwnerTop;
         loop invariant \forall integer g; PmmFrame(g) ==>
           pmm_desc_owner[g] == \at(pmm_desc_owner[g], Pre) &&
           pmm_desc_level[g] == \at(pmm_desc_level[g], Pre) &&
@@ -136,7 +145,6 @@ mm_status vm_space_destroy(uint32_t root)
     for (uint32_t f = 0; f < top; f++)
         if (f != root && vm_owned_by(f, root))
             pmm_free(f);
-    //@ assert above_top: \forall integer g; top <= g < POOL_FRAMES ==> !Owned{Pre}(g, root);
     pmm_free(root);
     return MM_OK;
 }
@@ -163,7 +171,8 @@ static uint32_t vm_next(uint32_t t, uint32_t i)
                    0 <= i < SlotLimit(lvl + 1) && frame_pool[t][i] == 0;
     requires PmmFrame(c) && pmm_desc_state[c] == FRAME_FREE;
     assigns pmm_desc_state[c], pmm_desc_owner[c], pmm_desc_level[c], pmm_desc_prefix[c],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i];
     ensures vm_valid: VmValid;
     ensures new_table: TableOf(c, s, lvl) && pmm_desc_prefix[c] == t * 512 + i &&
                        FrameZero(c) && frame_pool[t][i] == TableEntry(c);
@@ -191,7 +200,7 @@ static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint3
                    0 <= i < SlotLimit(lvl + 1) && frame_pool[t][i] == 0;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(t) && SlotsKeptExcept{Pre, Post}(t, i);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -239,7 +248,8 @@ static uint32_t vm_leaf_flags(uint64_t e)
                    VmFlags(PteFlags(e)) && e == LeafEntry(PteFrame(e), PteFlags(e));
     requires PmmFrame(u) && pmm_desc_state[u] == FRAME_FREE;
     assigns pmm_desc_state[u], pmm_desc_owner[u], pmm_desc_level[u], pmm_desc_prefix[u],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[c1][i];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[c1][i];
     ensures vm_valid: VmValid;
     ensures copied: frame_pool[c1][i] == LeafEntry(u, PteFlags(e)) && FrameEq(u, PteFrame(e)) &&
                     pmm_desc_state[u] == FRAME_USER && pmm_desc_owner[u] == s;
@@ -269,7 +279,7 @@ static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32
                    VmFlags(PteFlags(e)) && e == LeafEntry(PteFrame(e), PteFlags(e));
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c1) && SlotsKeptExcept{Pre, Post}(c1, i);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -301,7 +311,7 @@ static mm_status vm_clone_leaf(uint32_t s, uint32_t c1, uint32_t i, uint64_t e)
     requires aligned: Aligned1(p, p1, s, c1);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c1) && SlotsKeptExcept{Pre, Post}(c1, FRAME_WORDS);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -326,7 +336,7 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
         loop invariant done: CorrBelow1(p, p1, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+                     pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
         loop variant FRAME_WORDS - i;
     */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
@@ -370,7 +380,7 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
                    p1 == PteTarget(frame_pool[p2][i]) && p1 != POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures change: TableChange{Pre, Post}(c2, i);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -412,7 +422,7 @@ static mm_status vm_clone_pd_slot(uint32_t p, uint32_t s, uint32_t p2, uint32_t 
     requires aligned: Aligned2(p, p2, s, c2);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c2) && SlotsKeptExcept{Pre, Post}(c2, FRAME_WORDS);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -436,7 +446,7 @@ static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
         loop invariant done: CorrBelow2(p, p2, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+                     pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
         loop variant FRAME_WORDS - i;
     */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
@@ -474,7 +484,7 @@ static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
                    p2 == PteTarget(frame_pool[p3][i]) && p2 != POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures change: TableChange{Pre, Post}(c3, i);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -516,7 +526,7 @@ static mm_status vm_clone_pdpt_slot(uint32_t p, uint32_t s, uint32_t p3, uint32_
     requires aligned: Aligned3(p, p3, s, c3);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c3) && SlotsKeptExcept{Pre, Post}(c3, FRAME_WORDS);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -535,7 +545,7 @@ static mm_status vm_clone_pdpt(uint32_t p, uint32_t s, uint32_t p3, uint32_t c3)
         loop invariant done: CorrBelow3(p, p3, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+                     pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
         loop variant FRAME_WORDS - i;
     */
     for (uint32_t i = 0; i < FRAME_WORDS; i++) {
@@ -569,7 +579,7 @@ static mm_status vm_clone_pdpt(uint32_t p, uint32_t s, uint32_t p3, uint32_t c3)
                    p3 == PteTarget(frame_pool[p][i]) && p3 != POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures change: TableChange{Pre, Post}(s, i);
     ensures taken: TakenBy{Pre, Post}(s);
@@ -602,7 +612,7 @@ static mm_status vm_clone_root_slot(uint32_t p, uint32_t s, uint32_t i, uint32_t
     requires spaces: SpaceRoot(p) && SpaceRoot(s) && p != s && UserHalfEmpty(s);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(s) && SlotsKeptExcept{Pre, Post}(s, FRAME_WORDS);
     ensures kernel_half: \forall integer j; VM_KERNEL_FIRST <= j < FRAME_WORDS ==>
@@ -623,7 +633,7 @@ static mm_status vm_clone_user_half(uint32_t p, uint32_t s)
         loop invariant done: CorrBelow4(p, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, pmm_top, frame_pool[..][..];
+                     pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
         loop variant VM_KERNEL_FIRST - i;
     */
     for (uint32_t i = 0; i < VM_KERNEL_FIRST; i++) {

@@ -244,22 +244,29 @@ static void exhaustion_and_recovery(void **state)
  * the high-water mark pmm_top is exactly one past the highest allocated
  * frame (0 with none): an alloc raises it at most to that, a free lowers it
  * past the free frames at the top, never raises it (PmmBelowTop bounds
- * destroy's scan; the exact mark is what keeps the scan short). */
-/* covers: pmm_alloc.pmm_valid pmm_free.pmm_valid pmm_free_count.free_count pmm_alloc.below_top pmm_free.below_top pmm_free.top_not_raised */
+ * destroy's scan; the exact mark is what keeps the scan short). Each frame
+ * gets one of four owners; pmm_owner_top[owner] must be exactly one past
+ * the highest frame ever claimed for that owner (frees leave it), so every
+ * allocated frame lies below its owner's mark (PmmBelowOwnerTop). */
+/* covers: pmm_alloc.pmm_valid pmm_free.pmm_valid pmm_free_count.free_count pmm_alloc.below_top pmm_free.below_top pmm_free.top_not_raised pmm_alloc.below_owner_top pmm_free.below_owner_top */
 static void alloc_free_random(void **state)
 {
     (void)state;
-    enum { N = 512, OPS = 50000 };
+    enum { N = 512, OPS = 50000, OWNERS = 4 };
     host_rand_init(1);
     host_pool_reset(FIRST, N);
+    memset(pmm_owner_top, 0, sizeof pmm_owner_top);
     uint8_t model[N] = {0};    /* 0 free, else the state + 1 */
+    uint8_t owner_of[N] = {0};
+    uint32_t owner_top[OWNERS] = {0};
     uint32_t nalloc = 0;
     uint32_t top = pmm_top;
     uint32_t lowered = 0;      /* frees that lowered the mark */
     for (int op = 0; op < OPS; op++) {
         if (host_rand_below(2) == 0) {
             enum frame_state st = host_rand_below(2) ? FRAME_USER : FRAME_TABLE;
-            uint32_t f = pmm_alloc(st, 7, 0, 0);
+            uint32_t owner = (uint32_t)host_rand_below(OWNERS);
+            uint32_t f = pmm_alloc(st, owner, 0, 0);
             if (nalloc == N) {
                 assert_int_equal(f, PMM_NONE);
                 continue;
@@ -267,6 +274,9 @@ static void alloc_free_random(void **state)
             assert_true(f >= FIRST && f < FIRST + N);
             assert_int_equal(model[f - FIRST], 0);
             model[f - FIRST] = (uint8_t)(st + 1);
+            owner_of[f - FIRST] = (uint8_t)owner;
+            if (f + 1 > owner_top[owner])
+                owner_top[owner] = f + 1;
             nalloc++;
         } else {
             uint32_t f = FIRST + (uint32_t)host_rand_below(N);
@@ -288,6 +298,11 @@ static void alloc_free_random(void **state)
                 want = FIRST + i + 1;
         assert_int_equal(pmm_top, want);
         top = pmm_top;
+        for (uint32_t o = 0; o < OWNERS; o++)
+            assert_int_equal(pmm_owner_top[o], owner_top[o]);
+        for (uint32_t i = 0; i < N; i++)
+            if (model[i])
+                assert_true(FIRST + i < pmm_owner_top[owner_of[i]]);
     }
     assert_true(lowered > 0);
     for (uint32_t f = top; f < POOL_FRAMES; f++)

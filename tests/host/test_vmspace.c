@@ -270,6 +270,47 @@ static void destroy_frees_exactly_the_space(void **state)
     assert_int_equal(pmm_free_count(), before);
 }
 
+/* One past the highest frame root owns (root itself included). */
+static uint32_t highest_owned(uint32_t root)
+{
+    uint32_t top = 0;
+    for (uint32_t f = 0; f < POOL_FRAMES; f++)
+        if ((pmm_state(f) == FRAME_TABLE || pmm_state(f) == FRAME_USER) && pmm_owner(f) == root)
+            top = f + 1;
+    return top;
+}
+
+/* A space made in the low frames another space left, below a space that
+ * holds higher ones: its owner mark is one past its own highest frame, far
+ * below the pool's mark, and destroy (which scans only below the lower of
+ * the two) still frees exactly its frames. A new space's mark starts at its
+ * root, even when the root frame last belonged to a larger space. */
+/* covers: vm_space_destroy.destroy_exact vm_space_create.vm_valid */
+static void destroy_scans_below_own_mark(void **state)
+{
+    (void)state;
+    uint32_t before = pmm_free_count();
+    uint32_t a = random_space(&parent_model, 150);
+    uint32_t b = random_space(&other_model, 150);
+    assert_true(highest_owned(a) < highest_owned(b));
+    assert_int_equal(vm_space_destroy(a), MM_OK);
+    uint32_t mid = pmm_free_count();
+    uint32_t r = vm_space_create();
+    assert_int_equal(r, a);                                   /* a's root, reused */
+    assert_int_equal(pmm_owner_top[r], r + 1);
+    assert_int_equal(vm_space_destroy(r), MM_OK);
+    uint32_t c = random_space(&parent_model, 20);
+    assert_int_equal(pmm_owner_top[c], highest_owned(c));
+    assert_true(pmm_owner_top[c] < highest_owned(b));
+    assert_true(pmm_owner_top[c] < pmm_top);
+    assert_int_equal(vm_space_destroy(c), MM_OK);
+    assert_int_equal(pmm_free_count(), mid);                 /* destroy_exact */
+    assert_int_equal(owned_frames(c), 0);
+    assert_space_is(b, &other_model, PMM_NONE);              /* b untouched */
+    assert_int_equal(vm_space_destroy(b), MM_OK);
+    assert_int_equal(pmm_free_count(), before);
+}
+
 /* covers: vm_space_destroy.destroy_refused */
 static void destroy_refusals_change_nothing(void **state)
 {
@@ -449,6 +490,7 @@ int main(void)
         cmocka_unit_test_setup(create_without_memory_changes_nothing, setup_pool),
         cmocka_unit_test_setup(destroy_frees_exactly_the_space, setup_pool),
         cmocka_unit_test_setup(destroy_refusals_change_nothing, setup_pool),
+        cmocka_unit_test_setup(destroy_scans_below_own_mark, setup_pool),
         cmocka_unit_test_setup(clone_matches_model, setup_pool),
         cmocka_unit_test_setup(clone_of_empty_space_and_refusals, setup_pool),
         cmocka_unit_test_setup(clone_destroy_cycles_keep_count, setup_pool),
