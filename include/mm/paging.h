@@ -176,6 +176,46 @@ mm_status vm_map(uint32_t root, uint64_t va, uint32_t flags);
 */
 mm_status vm_unmap(uint32_t root, uint64_t va);
 
+/* Free the page table that covers va in space root when it maps nothing
+ * (every entry zero), and clear the directory entry that led to it, so
+ * that a space keeps no empty page tables (fork would copy them, and they
+ * hold the pool's high-water mark up). munmap calls it for each 2 MiB block
+ * it unmapped pages in. MM_NOT_MAPPED, nothing changed, when no page table
+ * covers va or the one that does still maps a page. */
+/*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
+    requires paging_valid: PagingValid;
+    assigns frame_pool[WalkL2(root, va)][Ix2(va)],
+            pmm_desc_state[WalkL1(root, va)], pmm_nfree, pmm_hint, pmm_top;
+    // paging_valid: the pool and every page table stay well formed.
+    ensures paging_valid: PagingValid;
+    behavior bad_argument:
+      assumes !SpaceRoot(root) || !UserVa(va);
+      // prune_bad: a root that is no space or a va not a user page: MM_BAD_ARGUMENT, nothing changes.
+      ensures prune_bad: \result == MM_BAD_ARGUMENT && MmSame{Pre, Post};
+    behavior kept:
+      assumes SpaceRoot(root) && UserVa(va);
+      assumes WalkL1(root, va) == POOL_FRAMES || !FrameZero(WalkL1(root, va));
+      // prune_kept: no page table covers va, or it maps a page: MM_NOT_MAPPED, nothing changes.
+      ensures prune_kept: \result == MM_NOT_MAPPED && MmSame{Pre, Post};
+    behavior pruned:
+      assumes SpaceRoot(root) && UserVa(va);
+      assumes WalkL1(root, va) != POOL_FRAMES && FrameZero(WalkL1(root, va));
+      // prune_ok: an empty page table covers va: MM_OK.
+      ensures prune_ok: \result == MM_OK;
+      // prune_unlinked: no page table covers va any more.
+      ensures prune_unlinked: WalkL1(root, va) == POOL_FRAMES;
+      // prune_free: the page table is free again; one free frame more.
+      ensures prune_free: pmm_desc_state[WalkL1{Pre}(root, va)] == FRAME_FREE &&
+                          pmm_nfree == \old(pmm_nfree) + 1;
+      // prune_desc: no descriptor other than that table's changes.
+      ensures prune_desc: PmmDescSameExcept{Pre, Post}(WalkL1{Pre}(root, va));
+      // prune_leaves: no user lookup of any space changes.
+      ensures prune_leaves: LeavesSameExcept{Pre, Post}(-1, -1);
+    complete behaviors;
+    disjoint behaviors;
+*/
+mm_status vm_prune(uint32_t root, uint64_t va);
+
 /* Change the flags of the page mapped at va. */
 /*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
     requires paging_valid: PagingValid;

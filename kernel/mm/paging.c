@@ -100,12 +100,12 @@ static uint32_t pt_next(uint32_t t, uint32_t i)
     return pte_frame(e);
 }
 
-/* The page table covering va in space root, PMM_NONE if a level is missing. */
+/* The page directory covering va in space root, PMM_NONE if a level is missing. */
 /*@ requires PmmFrame(root) && UserVa(va);
     assigns \nothing;
-    ensures walk: \result == WalkL1(root, va);
+    ensures walk: \result == WalkL2(root, va);
 */
-static uint32_t pt_walk_pt(uint32_t root, uint64_t va)
+static uint32_t pt_walk_pd(uint32_t root, uint64_t va)
 {
     uint32_t t3 = pt_next(root, pt_ix4(va));
     //@ assert hint_l3: t3 == WalkL3(root, va);
@@ -113,11 +113,40 @@ static uint32_t pt_walk_pt(uint32_t root, uint64_t va)
         return PMM_NONE;
     uint32_t t2 = pt_next(t3, pt_ix3(va));
     //@ assert hint_l2: t2 == WalkL2(root, va);
+    return t2;
+}
+
+/* The page table covering va in space root, PMM_NONE if a level is missing. */
+/*@ requires PmmFrame(root) && UserVa(va);
+    assigns \nothing;
+    ensures walk: \result == WalkL1(root, va);
+*/
+static uint32_t pt_walk_pt(uint32_t root, uint64_t va)
+{
+    uint32_t t2 = pt_walk_pd(root, va);
     if (t2 == PMM_NONE)
         return PMM_NONE;
     uint32_t t1 = pt_next(t2, pt_ix2(va));
     //@ assert hint_l1: t1 == WalkL1(root, va);
     return t1;
+}
+
+/* Every word of table t is zero: it maps nothing. */
+/*@ requires PmmFrame(t);
+    assigns \nothing;
+    ensures empty: \result <==> FrameZero(t);
+*/
+static bool pt_table_empty(uint32_t t)
+{
+    /*@ loop invariant 0 <= w <= FRAME_WORDS;
+        loop invariant \forall integer k; 0 <= k < w ==> frame_pool[t][k] == 0;
+        loop assigns w;
+        loop variant FRAME_WORDS - w;
+    */
+    for (uint32_t w = 0; w < FRAME_WORDS; w++)
+        if (frame_pool[t][w] != 0)
+            return false;
+    return true;
 }
 
 /* The leaf entry for va in space root, 0 when no page table covers va. */
@@ -458,6 +487,37 @@ mm_status vm_unmap(uint32_t root, uint64_t va)
     (void)pmm_free(u);
     //@ assert unmap_tables_after: TablesOk;
     tlb_flush_page(va);
+    return MM_OK;
+}
+
+mm_status vm_prune(uint32_t root, uint64_t va)
+{
+    if (!vm_args_ok(root, va))
+        return MM_BAD_ARGUMENT;
+    uint32_t t2 = pt_walk_pd(root, va);
+    if (t2 == PMM_NONE)
+        return MM_NOT_MAPPED;
+    uint32_t i = pt_ix2(va);
+    uint32_t t1 = pt_next(t2, i);
+    //@ assert prune_walk: t1 == WalkL1(root, va);
+    if (t1 == PMM_NONE || !pt_table_empty(t1))
+        return MM_NOT_MAPPED;
+    //@ assert prune_pd: TableOf(t2, root, 2) && SlotOk(t2, i) && frame_pool[t2][i] == TableEntry(t1);
+    //@ assert prune_pt: TableOf(t1, root, 1) && pmm_desc_prefix[t1] == t2 * 512 + i && t1 != t2;
+    frame_pool[t2][i] = 0;
+    //@ assert prune_slot_only: PoolSameExceptSlot{Pre, Here}(t2, i) && PoolSameExceptSlot{Here, Pre}(t2, i);
+    //@ assert prune_t2: TableOk(t2);
+    //@ assert prune_t1: TableOk(t1) && FrameZero(t1);
+    //@ assert prune_tables: TablesOk;
+    //@ assert prune_add_back: AddEmptyTable{Here, Pre}(t2, i, t1);
+    //@ assert prune_mid_leaves: LeavesSameExcept{Pre, Here}(-1, -1);
+    //@ assert prune_unlinked: WalkL1(root, va) == POOL_FRAMES;
+    /*@ assert prune_no_ref: \forall integer t, k; PmmFrame(t) && pmm_desc_state[t] == FRAME_TABLE &&
+          0 <= k < SlotLimit(pmm_desc_level[t]) && frame_pool[t][k] != 0 ==>
+            PteFrame(frame_pool[t][k]) != t1; */
+    (void)pmm_free(t1);
+    //@ assert prune_tables_after: TablesOk;
+    tlb_flush_page(va);   /* also drops the directory entry the CPU may cache */
     return MM_OK;
 }
 

@@ -314,6 +314,52 @@ static void unmap_frees_the_user_frame(void **state)
     assert_int_equal(pmm_free_count(), before - 4);
 }
 
+/* A page table is freed only once it maps nothing: while a page is
+ * mapped through it, prune changes nothing; then the table goes back to
+ * the pool, its directory slot is cleared, every other lookup stays, and a
+ * later map builds a new table. */
+/* covers: vm_prune.prune_ok vm_prune.prune_unlinked vm_prune.prune_free vm_prune.prune_desc vm_prune.prune_kept vm_prune.prune_bad */
+static void prune_frees_only_empty_tables(void **state)
+{
+    (void)state;
+    uint32_t r = new_root();
+    uint64_t va0 = make_va(0, 0, 3, 1), va1 = make_va(0, 0, 3, 2), other = make_va(0, 0, 4, 0);
+    assert_int_equal(vm_prune(r, va0), MM_NOT_MAPPED);            /* no table yet */
+    assert_int_equal(vm_map(r, va0, VM_WRITE), MM_OK);
+    assert_int_equal(vm_map(r, va1, 0), MM_OK);
+    assert_int_equal(vm_map(r, other, VM_EXEC), MM_OK);
+    uint32_t pt = walk_by_hand(r, va0).tables[3];
+    uint32_t pd = walk_by_hand(r, va0).tables[2];
+    uint32_t of = vm_lookup(r, other).frame;
+    assert_int_not_equal(pt, PMM_NONE);
+    uint32_t before = pmm_free_count();
+    assert_int_equal(vm_prune(r, va0), MM_NOT_MAPPED);            /* still maps two pages */
+    assert_int_equal(vm_unmap(r, va0), MM_OK);
+    assert_int_equal(vm_prune(r, va1), MM_NOT_MAPPED);            /* still maps one */
+    assert_int_equal(pmm_free_count(), before + 1);
+    assert_int_equal(pmm_state(pt), FRAME_TABLE);
+    assert_int_equal(vm_unmap(r, va1), MM_OK);
+    uint64_t flushes = host_tlb_flushes;
+    assert_int_equal(vm_prune(r, make_va(0, 0, 3, 300)), MM_OK);  /* any va it covers */
+    assert_true(host_tlb_flushes > flushes);
+    assert_int_equal(pmm_free_count(), before + 3);
+    assert_int_equal(pmm_state(pt), FRAME_FREE);
+    assert_int_equal(pmm_owner(pt), r);                            /* descriptor kept */
+    assert_int_equal(frame_pool[pd][3], 0);                        /* slot cleared */
+    assert_int_equal(walk_by_hand(r, va0).tables[3], PMM_NONE);
+    assert_not_mapped(r, va0);
+    assert_not_mapped(r, va1);
+    assert_mapped(r, other, of, VM_EXEC);
+    assert_int_equal(vm_prune(r, va0), MM_NOT_MAPPED);            /* nothing left to free */
+    assert_int_equal(vm_prune(pt, va0), MM_BAD_ARGUMENT);          /* no space */
+    assert_int_equal(vm_prune(r, VM_USER_TOP), MM_BAD_ARGUMENT);   /* kernel half */
+    assert_int_equal(vm_prune(r, va0 + 8), MM_BAD_ARGUMENT);       /* unaligned */
+    assert_int_equal(pmm_free_count(), before + 3);
+    assert_int_equal(vm_map(r, va0, VM_WRITE), MM_OK);             /* a new table */
+    assert_int_equal(pmm_free_count(), before + 1);
+    assert_mapped(r, other, of, VM_EXEC);
+}
+
 /* covers: vm_map.map_frame vm_unmap.unmap_frame */
 static void spaces_are_isolated(void **state)
 {
@@ -690,6 +736,24 @@ static void op_protect(unsigned r, unsigned s)
     model_check_page(r, s, 0);
 }
 
+/* Prune the page table of slot s's block: freed exactly when the model
+ * has a table there and no page of the block is mapped. */
+static void op_prune(unsigned r, unsigned s)
+{
+    unsigned k2 = s / N1, mapped = 0;
+    for (unsigned t = k2 * N1; t < (k2 + 1) * N1; t++)
+        mapped += m.page[r][t].mapped;
+    mm_status st = vm_prune(m.roots[r], slot_va(s));
+    if (!m.l1[r][k2] || mapped) {
+        assert_int_equal(st, MM_NOT_MAPPED);
+        return;
+    }
+    assert_int_equal(st, MM_OK);
+    m.l1[r][k2] = 0;
+    m.tables--;
+    model_check_page(r, s, 0);
+}
+
 static void op_write(unsigned r, unsigned s)
 {
     struct model_page *p = &m.page[r][s];
@@ -717,7 +781,7 @@ static void model_check_all(void)
     assert_int_equal(pmm_free_count(), model_expected_free());
 }
 
-/* covers: vm_map.map_result vm_map.map_fresh vm_map.map_frame vm_unmap.unmap_frame vm_protect.protect_frame */
+/* covers: vm_map.map_result vm_map.map_fresh vm_map.map_frame vm_unmap.unmap_frame vm_protect.protect_frame vm_prune.prune_leaves */
 static void map_random_100k(void **state)
 {
     (void)state;
@@ -727,7 +791,7 @@ static void map_random_100k(void **state)
     m.start_free = host_pool_reset(1, 16383);
     for (unsigned r = 0; r < NROOTS; r++)
         m.roots[r] = new_root();
-    unsigned counts[5] = { 0 };
+    unsigned counts[6] = { 0 };
     for (unsigned op = 0; op < OPS; op++) {
         unsigned r = (unsigned)host_rand_below(NROOTS);
         unsigned s = (unsigned)host_rand_below(NSLOTS);
@@ -738,24 +802,34 @@ static void map_random_100k(void **state)
             op_unmap(r, s), counts[1]++;
         else if (kind < 75)
             op_protect(r, s), counts[2]++;
-        else if (kind < 90)
+        else if (kind < 85)
             model_check_page(r, s, 0), counts[3]++;
-        else
+        else if (kind < 95)
             op_write(r, s), counts[4]++;
+        else
+            op_prune(r, s), counts[5]++;
         assert_int_equal(pmm_free_count(), model_expected_free());
         if (op % 20000 == 19999)
             model_check_all();
     }
     model_check_all();
-    printf("# map_random_100k: %u map, %u unmap, %u protect, %u lookup, %u write; "
+    printf("# map_random_100k: %u map, %u unmap, %u protect, %u lookup, %u write, %u prune; "
            "%u pages and %u tables at the end\n", counts[0], counts[1], counts[2],
-           counts[3], counts[4], m.pages, m.tables);
+           counts[3], counts[4], counts[5], m.pages, m.tables);
     /* Unmap everything: only the tables and roots stay allocated. */
     for (unsigned r = 0; r < NROOTS; r++)
         for (unsigned s = 0; s < NSLOTS; s++)
             if (m.page[r][s].mapped)
                 op_unmap(r, s);
     assert_int_equal(pmm_free_count(), m.start_free - NROOTS - m.tables);
+    model_check_all();
+    /* Prune every block: only the directories and roots stay. */
+    for (unsigned r = 0; r < NROOTS; r++)
+        for (unsigned s = 0; s < NSLOTS; s += N1)
+            op_prune(r, s);
+    for (unsigned r = 0; r < NROOTS; r++)
+        for (unsigned k = 0; k < N4 * N3 * N2; k++)
+            assert_int_equal(m.l1[r][k], 0);
     model_check_all();
 }
 
@@ -771,6 +845,7 @@ int main(void)
         cmocka_unit_test_setup(map_gives_zeroed_distinct_frames, setup_pool),
         cmocka_unit_test_setup(protect_changes_flags_only, setup_pool),
         cmocka_unit_test_setup(unmap_frees_the_user_frame, setup_pool),
+        cmocka_unit_test_setup(prune_frees_only_empty_tables, setup_pool),
         cmocka_unit_test_setup(spaces_are_isolated, setup_pool),
         cmocka_unit_test_setup(bad_addresses_refused, setup_pool),
         cmocka_unit_test_setup(bad_flags_refused, setup_pool),
