@@ -231,14 +231,26 @@ static long sys_lseek(uint64_t fd, int64_t off, uint64_t whence)
     return (long)f->offset;
 }
 
+#define PT_SPAN (512ull * PAGE_SIZE)   /* the 2 MiB one page table covers */
+
 /* Unmaps every mapped page in [lo, hi) except shadow pages in use; walks
- * only the page tables that exist, so an empty terabyte costs a few steps. */
+ * only the page tables that exist, so an empty terabyte costs a few steps.
+ * Each page table it unmapped pages from is freed if that left it empty
+ * (vm_prune), so the space keeps no empty tables for fork to copy. */
 static void unmap_range(uint64_t lo, uint64_t hi)
 {
+    uint64_t block = VM_USER_TOP;   /* the 2 MiB block of the last page unmapped */
     for (uint64_t va = vmarea_next_mapped(space(), lo, hi); va < hi;
-         va = vmarea_next_mapped(space(), va + PAGE_SIZE, hi))
-        if (!vmarea_is_shadow(va))
-            vm_unmap(space(), va);
+         va = vmarea_next_mapped(space(), va + PAGE_SIZE, hi)) {
+        if (vmarea_is_shadow(va))
+            continue;
+        if (block != VM_USER_TOP && va - va % PT_SPAN != block)
+            vm_prune(space(), block);
+        vm_unmap(space(), va);
+        block = va - va % PT_SPAN;
+    }
+    if (block != VM_USER_TOP)
+        vm_prune(space(), block);
 }
 
 /* Maps fresh zeroed pages over [lo, hi); on running out of frames unmaps

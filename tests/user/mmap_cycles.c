@@ -3,7 +3,7 @@
  * run out: 10,000 cycles of "reserve 2 MiB (PROT_NONE), commit one page,
  * write it, unmap all" hold at most one page at a time. Isola used to hand
  * out each mapping below the previous one, so every cycle left a page table
- * behind (page tables stay until exit) and a 32 MiB machine ran out after a
+ * behind (they stayed until exit then) and a 32 MiB machine ran out after a
  * few thousand cycles; mmap now reuses freed address space. The same with
  * read/write mappings of 64 KiB (malloc-sized) blocks. */
 #include "t.h"
