@@ -7,9 +7,9 @@ Usage (normally through `make prove`, which passes $(PROVEN_SRCS)):
     proofs/prove.py [--timeout S] [--par N] SRC.c...
 Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
 (a module is the basename of its source file, without .c); PROVE_TIMEOUT
-(default 10 s per prover call) and PROVE_PAR (default 4: WP's pipeline
-waits on Why3 and prover start-up, so 4 tasks in flight keep 2 cores busy;
-paging's goals took 494 s at 2 and 218 s at 4) tune WP's goals and assigns passes;
+(default 10 s per prover call) and PROVE_PAR (default 4 goals in flight,
+which keep 2 cores busy) tune WP's goals and assigns passes; every pass loads
+proofs/wp_poll.ml, so that Frama-C polls its provers every 2 ms, not 50;
 PROVE_JOBS (default: one per two cores, so 1 on 2 cores) is how many
 modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
@@ -31,9 +31,11 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -41,6 +43,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SESSION_DIR = os.environ.get("PROVE_SESSION_DIR", "proofs/session")
 RESULTS_DIR = os.environ.get("PROVE_RESULTS_DIR", "proofs/results")
 WP_FLAGS_FILE = "proofs/wp-flags"
+# Makes Frama-C's task server poll every 2 ms instead of every 50 ms; loaded
+# into every pass (see with_poll_script), never part of a cache or replay key.
+POLL_SCRIPT = os.path.join(ROOT, "proofs", "wp_poll.ml")
 TRUSTED_BASE = "docs/trusted-base.md"
 # Provers of the goals pass (every category but assigns) and of the assigns
 # pass. cvc4-fmf is only for assigns goals (proofs/README.md says why).
@@ -563,6 +568,28 @@ def pass_files(logdir, module, pass_name):
             for k in (".wp.log", ".kernel.log", ".wp-report.json", ".out")}
 
 
+# Whether Frama-C can load POLL_SCRIPT (it compiles the script with ocamlfind
+# and ocamlopt, Debian's ocaml-nox): asked once per run. Without it a pass
+# gives the same verdicts, only slower; main() says so.
+@functools.lru_cache(maxsize=None)
+def poll_script_loads():
+    with tempfile.TemporaryDirectory(prefix="wp-poll-") as tmp:
+        try:
+            p = subprocess.run(["frama-c", "-load-script", shutil.copy(POLL_SCRIPT, tmp)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        except OSError:
+            return False
+    return p.returncode == 0
+
+
+# cmd with POLL_SCRIPT loaded, from a copy in tmp: Frama-C compiles a script
+# beside itself, and modules proved side by side must not share those files.
+def with_poll_script(cmd, tmp):
+    if not poll_script_loads():
+        return cmd
+    return cmd[:1] + ["-load-script", shutil.copy(POLL_SCRIPT, tmp)] + cmd[1:]
+
+
 # Runs one pass of one module; returns a dict with its command, seconds,
 # returncode (None if killed), output, goals (parsed from its WP log) and
 # WP's summary. Problems that make the pass meaningless are appended to
@@ -586,7 +613,8 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
               flush=True)
     start = time.monotonic()
     try:
-        returncode, output = run_bounded(cmd, max_seconds)
+        with tempfile.TemporaryDirectory(prefix="wp-poll-") as tmp:
+            returncode, output = run_bounded(with_poll_script(cmd, tmp), max_seconds)
     except OSError as e:
         problems.append("cannot run frama-c: %s" % e)
         return None
@@ -934,6 +962,10 @@ def main():
     if conf:
         os.environ["WHY3CONFIG"] = conf
     replay = os.environ.get("PROVE_REPLAY", "1") != "0"
+    if not poll_script_loads():
+        print("  note: Frama-C cannot load %s (is ocaml-nox installed? `make deps`): "
+              "same verdicts, but WP polls its provers every 50 ms, which makes a "
+              "proof about twice as slow" % os.path.relpath(POLL_SCRIPT, ROOT), flush=True)
     wall = time.monotonic()
 
     def one(src, module):
