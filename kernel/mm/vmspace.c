@@ -127,6 +127,7 @@ mm_status vm_space_destroy(uint32_t root)
         return MM_BAD_ARGUMENT;
     /* No frame of root's at or above either mark (VmValid). */
     uint32_t top = pmm_owner_top[root] < pmm_top ? pmm_owner_top[root] : pmm_top;
+    //@ assert marks_in_pool: top <= pmm_top <= POOL_FRAMES;
     //@ assert above_top: \forall integer g; top <= g < POOL_FRAMES ==> !Owned{Pre}(g, root);
     /*@ loop invariant 0 <= f <= top && top <= POOL_FRAMES;
         loop invariant PmmValid && PmmBelowTop && PmmBelowOwnerTop;
