@@ -133,9 +133,9 @@ int main(int argc, char **argv)
         munmap(m, sizes[k] * PAGE);
     }
     /* The small-process rate again, now that large processes have run and
-     * exited (on Isola, exit scans up to the pool's high-water mark, which
-     * falls back only to the highest frame still in use: this process keeps
-     * the page tables of the regions it unmapped). */
+     * exited and this process has unmapped its regions (on Isola, munmap
+     * frees the page tables it emptied, so a fork does not copy them, and
+     * an exit scans only below its own space's mark). */
     if (status == 0 && fb_rate("rate_after", min_s, min_n) != 0)
         status = 1;
     printf("forkbench: %s\n", status ? "failed" : "done");

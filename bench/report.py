@@ -49,12 +49,14 @@ CAUSES = {
         "after touching N pages costs the clone above (1 write per word) "
         "plus destroy at exit; Linux shares the pages copy-on-write and "
         "copies only page tables. vm_space_destroy scans the descriptors "
-        "below pmm_top, one past the highest table or user frame (a free at "
-        "the top lowers it), so an exit scans as far as the highest frame "
-        "still in use, whichever process holds it. A destroy that walks the "
-        "space's own tables (experiment below) would be O(owned); "
-        "copy-on-write is the real fix for large processes, but it changes "
-        "clone_fresh, a proven property."),
+        "below the lower of two marks: pmm_top, one past the highest table or "
+        "user frame of any space, and the space's own pmm_owner_top, one past "
+        "the highest frame it held; so an exit scans about as far as the "
+        "space's own frames reach, whatever other processes hold above them. "
+        "munmap frees the page tables it leaves empty (vm_prune), so a "
+        "process keeps no empty tables for fork to copy. Copy-on-write is the "
+        "real fix for large processes, but it changes clone_fresh, a proven "
+        "property."),
     "boot": (
         "Isola's boot is GRUB (El Torito from the ISO, then multiboot2 "
         "loading of the kernel and initrd) plus the kernel's own start; Linux "
@@ -250,9 +252,9 @@ def section_fork(fk):
         "- Rate, small process: " + "; ".join(rate) + ". Ratio Isola/Linux: **%s**."
         % fmt(fk.get("rate_ratio_isola_over_linux")),
         "- The same rate measured again after the latency rows, once processes of up to 8192 "
-        "pages have run and exited and the parent has unmapped its pages. Isola's exit scans up to "
-        "the pool's high-water mark, which falls back only as far as the highest frame still in "
-        "use: the parent keeps the page tables of the region it unmapped, high in the pool: "
+        "pages have run and exited and the parent has unmapped its pages (on Isola, munmap frees "
+        "the page tables it emptied, and an exit scans only below its own space's mark, however "
+        "high other frames are): "
         + "; ".join("%s: %s cycles/s" % (k, fmt(fk[k]["rate_after"]["host_per_s"]))
                     for k in kernels if fk[k].get("rate_after"))
         + ". Ratio Isola/Linux: **%s**." % fmt(fk.get("rate_after_ratio_isola_over_linux"))
@@ -291,7 +293,7 @@ def section_clone(h, wk):
         "",
         "The last column is an experiment, not the kernel: clonebench-walk links "
         "bench/walkdestroy.c, a vm_space_destroy that walks the space's own tables instead of "
-        "scanning the descriptors below pmm_top (the fix proposed above).",
+        "scanning the descriptors below its marks.",
     ])
 
 
@@ -331,9 +333,10 @@ def section_scaling(h):
         "all; exponent %s against usable frames." % (fmt(k_clone, 2), fmt(k_pool_c, 2)),
         "- **destroy**: exponent %s against mapped pages (1 to 8192) and %s against usable frames; "
         "%s ns more per frame taken, at the same 64 pages. It scans the descriptors below "
-        "pmm_top, one past the highest table or user frame: O(pmm_top), which is O(owned) on a "
-        "fresh pool and grows with the frames other spaces hold above it, never with the pool's size "
-        "or with what was freed before."
+        "the lower of pmm_top and the space's own mark pmm_owner_top (one past the highest frame "
+        "the space held): O(its own span), which is O(owned) when its frames were taken together, "
+        "and never grows with the frames other spaces hold above it, with the pool's size or with "
+        "what was freed before."
         % (fmt(k_destroy, 2), fmt(k_pool_d, 2), fmt(d_slope, 2)),
         "- **pmm_alloc**: %s ns more per frame taken. The taken frames were allocated "
         "in one run, so pmm_hint sits past them and each alloc/free pair reuses one frame: "
@@ -377,10 +380,10 @@ def section_findings(r):
     wk = {c["pages"]: c for c in (r.get("host_walk") or {}).get("clone", [])}
     if wk and cl:
         out += ["", "Experiment (host, not the kernel): with destroy walking the space's tables "
-                "(bench/walkdestroy.c) instead of scanning the descriptors below pmm_top, destroy takes " + ", ".join(
+                "(bench/walkdestroy.c) instead of scanning the descriptors below its marks, destroy takes " + ", ".join(
                     "%s us instead of %s at N=%d" % (fmt(wk[n]["destroy_us"]), fmt(cl[n]["destroy_us"]), n)
                     for n in sorted(wk) if n in cl) + ". The walk is O(owned) whatever the "
-                "high-water mark; the kernel's scan is O(pmm_top)."]
+                "marks; the kernel's scan is O(the space's span below its own mark)."]
     out += ["", "Boot: " + CAUSES["boot"]]
     return "\n".join(out)
 
