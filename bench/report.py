@@ -334,9 +334,10 @@ def section_scaling(h):
         "- **destroy**: exponent %s against mapped pages (1 to 8192) and %s against usable frames; "
         "%s ns more per frame taken, at the same 64 pages. It scans the descriptors below "
         "the lower of pmm_top and the space's own mark pmm_owner_top (one past the highest frame "
-        "the space held): O(its own span), which is O(owned) when its frames were taken together, "
-        "and never grows with the frames other spaces hold above it, with the pool's size or with "
-        "what was freed before."
+        "the space held): O(that mark). It grows with the frames that lie below the space's "
+        "highest one (here the taken frames, which the measured space was placed above), never "
+        "with the frames other spaces hold above it, with the pool's size or with what was freed "
+        "before."
         % (fmt(k_destroy, 2), fmt(k_pool_d, 2), fmt(d_slope, 2)),
         "- **pmm_alloc**: %s ns more per frame taken. The taken frames were allocated "
         "in one run, so pmm_hint sits past them and each alloc/free pair reuses one frame: "
@@ -383,7 +384,7 @@ def section_findings(r):
                 "(bench/walkdestroy.c) instead of scanning the descriptors below its marks, destroy takes " + ", ".join(
                     "%s us instead of %s at N=%d" % (fmt(wk[n]["destroy_us"]), fmt(cl[n]["destroy_us"]), n)
                     for n in sorted(wk) if n in cl) + ". The walk is O(owned) whatever the "
-                "marks; the kernel's scan is O(the space's span below its own mark)."]
+                "marks; the kernel's scan is O(the space's own mark)."]
     out += ["", "Boot: " + CAUSES["boot"]]
     return "\n".join(out)
 

@@ -130,7 +130,7 @@ uint32_t vm_space_clone(uint32_t parent);
  * (the template, a freed space, any other frame). It scans the descriptors
  * below the lower of the pool's high-water mark and root's own
  * (pmm_owner_top[root], one past the highest frame the space held) for
- * frames owned by root: O(the space's span), whatever other spaces hold. */
+ * frames owned by root: O(root's mark), whatever other spaces hold above it. */
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top;

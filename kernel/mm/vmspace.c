@@ -1,7 +1,7 @@
 /* Address spaces over the frame pool: the kernel template, create, clone
  * (fork's copy of the user half, table by table, with fresh user frames) and
  * destroy (a scan of the descriptors below the space's own high-water mark
- * for the frames it owns: O(its span), with no walk to prove). Proven with
+ * for the frames it owns: O(that mark), with no walk to prove). Proven with
  * WP against include/mm/vmspace.h; clone is specified level by level by
  * lookup correspondence. */
 #include "mm/vmspace.h"
