@@ -23,3 +23,10 @@ prove-clean:
 
 prove-selftest:
 	@proofs/selftest/run.sh
+
+# Rewrites proofs/hints/<module>.hints (commit them): every prover is started
+# on every goal again (PROVE_HINTS=0, no replay), as long as a cold proof
+# without hints, and each goal's hint names the prover that proved it.
+.PHONY: prove-hints
+prove-hints:
+	@PROVE_HINTS=0 PROVE_REPLAY=0 proofs/prove.py --write-hints $(PROVEN_SRCS)

@@ -15,6 +15,9 @@ modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
 PROVE_REPLAY=0 proves a module even when its inputs are unchanged since its
 last passing proof (default: that result is replayed; see replay_key);
+PROVE_HINTS=0 ignores proofs/hints/<module>.hints, which name the prover
+that proves each goal (see read_hints), and starts every prover on every
+goal; --write-hints rewrites those files from the run's results;
 PROVE_WP_FLAGS names another flags file, PROVE_SESSION_DIR and
 PROVE_RESULTS_DIR move the session and the results (for testing the driver).
 
@@ -52,6 +55,10 @@ TRUSTED_BASE = "docs/trusted-base.md"
 GOALS_PROVERS = "z3,cvc4"
 ASSIGNS_PROVERS = "z3,cvc4,cvc4-fmf"
 PASSES = ("goals", "assigns", "smoke")
+HINTS_DIR = os.environ.get("PROVE_HINTS_DIR", "proofs/hints")
+# The provers a hint may name: Why3 shortcuts of GOALS_PROVERS and
+# ASSIGNS_PROVERS.
+HINT_PROVERS = ("z3", "cvc4", "cvc4-fmf")
 
 
 # The argv of one Frama-C run for one module. The caller may rely on: every
@@ -78,6 +85,8 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals"):
     base = module if pass_name == "goals" else module + "." + pass_name
     provers = {"goals": GOALS_PROVERS, "assigns": ASSIGNS_PROVERS,
                "smoke": SMOKE_PROVER}[pass_name]
+    if pass_name != "smoke" and read_hints(module):
+        provers = "script," + provers   # see read_hints
     cmd = [
         "frama-c", src, "-c11",
         "-cpp-extra-args=-Iinclude -Ispec -I.",
@@ -106,6 +115,85 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals"):
         "-wp-smoke-tests", "-wp-par", str(SMOKE_PAR), "-wp-steps", str(SMOKE_STEPS),
         "-wp-timeout", str(SMOKE_TIMEOUT), "-wp-smoke-timeout", str(SMOKE_TIMEOUT),
         "-wp-prop=" + ",".join("-@" + c for c in SMOKE_PASS_SKIPPED)]
+
+
+# Prover hints: proofs/hints/<module>.hints names, for each goal an SMT
+# prover proved, the prover that proved it ("typed_pmm_take_ensures_count
+# cvc4"). The caller may rely on: {} when PROVE_HINTS=0 or there is no file;
+# lines naming a prover outside HINT_PROVERS, and '#' comments, are skipped.
+#
+# Why: WP starts every listed prover on a goal and keeps the first Valid, so
+# each goal costs both z3 and cvc4 (three provers on assigns goals), and
+# Frama-C encodes the goal once per prover. With hints, the goals and
+# assigns passes list the pseudo-prover "script" first, and write_scripts
+# turns each hint into a WP proof script of one alternative: that prover,
+# with the pass's timeout. WP then runs only the hinted prover; a goal
+# without a script is raced as before. A hint decides which prover runs,
+# never a verdict: if the hinted prover does not say Valid, WP goes on with
+# the other provers (the goal then costs one timeout more), and an unproved
+# goal fails as always. So hints are outside the cache and replay keys.
+@functools.lru_cache(maxsize=None)
+def read_hints_file(path):
+    hints = {}
+    for line in read(path).splitlines():
+        words = line.split()
+        if len(words) == 2 and not line.startswith("#") and words[1] in HINT_PROVERS:
+            hints[words[0]] = words[1]
+    return hints
+
+
+def read_hints(module):
+    if os.environ.get("PROVE_HINTS", "1") == "0":
+        return {}
+    return read_hints_file(os.path.join(ROOT, HINTS_DIR, module + ".hints"))
+
+
+# The WP session's scripts for this module: exactly one per hint, in
+# <session>/script/<goal without "typed_">.json, each a single prover
+# alternative without a recorded time (so WP gives it the pass's timeout).
+def write_scripts(module, hints):
+    sdir = os.path.join(SESSION_DIR, module, "script")
+    os.makedirs(sdir, exist_ok=True)
+    for name in os.listdir(sdir):
+        if name.endswith(".json"):
+            os.remove(os.path.join(sdir, name))
+    for goal, prover in hints.items():
+        with open(os.path.join(sdir, re.sub(r"^typed_", "", goal) + ".json"), "w") as f:
+            json.dump([{"prover": prover, "verdict": "valid"}], f)
+            f.write("\n")
+
+
+# The hint that stands for a result's prover as WP names it ("Z3 4.8.12",
+# "CVC4 1.8 (fmf)", or "z3 (hint)" for a goal proved through its script),
+# or None (Qed, no prover).
+def hint_of(prover):
+    if not prover:
+        return None
+    m = re.match(r"^(\S+) \(hint\)$", prover)
+    if m:
+        return m.group(1) if m.group(1) in HINT_PROVERS else None
+    if prover.startswith("Z3 "):
+        return "z3"
+    if prover.startswith("CVC4 "):
+        return "cvc4-fmf" if prover.endswith("(fmf)") else "cvc4"
+    return None
+
+
+# Rewrites proofs/hints/<module>.hints from a passing result: one line per
+# goal an SMT prover proved, sorted by goal.
+def write_hints(result):
+    lines = sorted("%s %s" % (g["goal"], hint_of(g.get("prover")))
+                   for g in result["goals"]
+                   if g.get("kind") == "goal" and g.get("status") == "valid"
+                   and hint_of(g.get("prover")))
+    os.makedirs(os.path.join(ROOT, HINTS_DIR), exist_ok=True)
+    path = os.path.join(ROOT, HINTS_DIR, result["module"] + ".hints")
+    with open(path, "w") as f:
+        f.write("# Prover hints for %s: the prover that proves each goal (proofs/README.md,\n"
+                "# \"Prover hints\"). Written by `make prove-hints`; a hint never decides a verdict.\n"
+                % result["module"])
+        f.writelines(line + "\n" for line in lines)
+    return path, len(lines)
 
 
 # One -wp-prop flag: the last -wp-prop of flags (WP keeps only the last one
@@ -629,6 +717,7 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
     with open(files[".out"], "w") as f:
         f.write(output)
     run["goals"], summary = parse_wp_log(read(files[".wp.log"]).splitlines())
+    name_script_provers(run["goals"], read_hints(module))
     attach_properties(run["goals"], files[".wp-report.json"])
     problems += frama_c_errors(output)
     if summary is None and not run["goals"] and \
@@ -645,6 +734,19 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
                         % (summary[1], pass_name, len(run["goals"])))
     run["summary"] = summary
     return run
+
+
+# WP logs a goal proved through its script as "[Script] Goal ...: Valid",
+# without the prover: it is named here after the hint, "z3 (hint)". (Had the
+# hinted prover failed and another one proved the goal, the log would look
+# the same: `make prove-hints` races every prover again.)
+def name_script_provers(goals, hints):
+    for name, g in goals.items():
+        if g.get("prover") == "Script" and name in hints:
+            g["prover"] = "%s (hint)" % hints[name]
+            for a in g["attempts"]:
+                if a["prover"] == "Script":
+                    a["prover"] = g["prover"]
 
 
 # Proves one module; returns its result dict (also written as JSON). The
@@ -668,6 +770,8 @@ def prove_module(src, module, timeout, par, max_seconds):
     if not os.path.isfile(src):
         problems.append("source file %s is missing" % src)
         return result
+    hints = read_hints(module)
+    write_scripts(module, hints)
     goals_run = run_pass(src, module, "goals", timeout, par, max_seconds, problems)
     if goals_run is None:
         return result
@@ -722,6 +826,11 @@ def prove_module(src, module, timeout, par, max_seconds):
     if not real:
         problems.append("no proof goals at all")
     result["properties"] = property_summary(goals)
+    # Goals an SMT prover proved without a hint: raced (see read_hints).
+    result["hints"] = None if not hints else {
+        "hinted": sum(1 for g in real if "(hint)" in (g.get("prover") or "")),
+        "raced": sum(1 for n, g in goals.items()
+                     if g["kind"] == "goal" and n not in hints and hint_of(g.get("prover")))}
     result["goals"] = [dict(goal=name, **g) for name, g in sorted(goals.items())]
     result["status"] = "pass" if not problems else "fail"
     return result
@@ -924,6 +1033,10 @@ def module_report(r):
                 not re.search(r"pedantic-assigns|missing-spec", w):
             lines.append("  %s: (note) warning %s" % (module, w))
     lines += ["  %s: %s" % (module, p) for p in r["problems"]]
+    raced = (r.get("hints") or {}).get("raced")
+    if raced and not r.get("replayed"):
+        lines.append("  %s: (note) %d goal(s) without a prover hint: every prover was "
+                     "started on them; `make prove-hints` records hints" % (module, raced))
     lines.append(report_line(r))
     return "\n".join(lines)
 
@@ -946,6 +1059,8 @@ def main():
                     default=int(os.environ.get("PROVE_JOBS", str(default_jobs()))))
     ap.add_argument("--max-seconds", type=int,
                     default=int(os.environ.get("PROVE_MAX_SECONDS", "5400")))
+    ap.add_argument("--write-hints", action="store_true",
+                    help="rewrite proofs/hints/<module>.hints from each passing result")
     ap.add_argument("srcs", nargs="*")
     args = ap.parse_args()
     os.chdir(ROOT)
@@ -972,6 +1087,10 @@ def main():
         r = prove_or_replay(src, module, args, replay)
         with PRINT_LOCK:
             print(module_report(r), flush=True)
+            if args.write_hints and r["status"] == "pass":
+                path, n = write_hints(r)
+                print("  %s: %d prover hint(s) written to %s"
+                      % (module, n, os.path.relpath(path, ROOT)), flush=True)
         return r
 
     # Modules are independent (own source, session, logs): JOBS of them are

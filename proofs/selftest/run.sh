@@ -22,6 +22,16 @@ rc2=$?
 # must be proved, not replayed (log.2's run, with the same inputs, replays).
 PROVE_TIMEOUT=4 proofs/prove.py proofs/selftest/st_ok.c > "$log.3" 2>&1
 rc3=$?
+# Prover hints (proofs/README.md): written from a run that races every
+# prover, then used. A hint must never turn a goal proved: st_unproved's
+# false postcondition gets a hint too and must still fail.
+hints=$out_dir/hints
+rm -rf "$hints"
+PROVE_HINTS_DIR=$hints PROVE_HINTS=0 PROVE_REPLAY=0 proofs/prove.py --write-hints \
+  proofs/selftest/st_ok.c > "$log.4" 2>&1
+echo "typed_st_inc_ensures_wrong z3" > "$hints/st_unproved.hints"
+PROVE_HINTS_DIR=$hints PROVE_REPLAY=0 proofs/prove.py proofs/selftest/st_ok.c \
+  proofs/selftest/st_unproved.c > "$log.5" 2>&1
 
 failed=0
 # expect CASE PASS|FAIL [substring that must appear in the case's problems
@@ -73,6 +83,19 @@ if [ "$rc3" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.3" && ! grep -q 'repl
   echo "PASS: prove-selftest replay-changed-input"
 else
   echo "FAIL: prove-selftest replay-changed-input (see $log.3)"; failed=1
+fi
+if grep -q '^  st_ok: [1-9][0-9]* prover hint(s) written' "$log.4" \
+   && grep -q '^PASS: prove st_ok ' "$log.5" \
+   && grep -q '"prover": "[a-z0-9-]* (hint)"' "$PROVE_RESULTS_DIR/st_ok.json"; then
+  echo "PASS: prove-selftest hints-used"
+else
+  echo "FAIL: prove-selftest hints-used (see $log.4, $log.5)"; failed=1
+fi
+if grep -q '^FAIL: prove st_unproved ' "$log.5" \
+   && grep -q 'unproved goal typed_st_inc_ensures_wrong' "$log.5"; then
+  echo "PASS: prove-selftest hint-never-proves"
+else
+  echo "FAIL: prove-selftest hint-never-proves (a hinted false goal passed: $log.5)"; failed=1
 fi
 [ "$failed" -eq 0 ] || echo "(driver output in $log)"
 exit $failed
