@@ -40,7 +40,9 @@ CAUSES = {
         "memcpy uses vector instructions. A small clone is dominated by its "
         "fixed cost: a root and three tables zeroed, the kernel half of the "
         "root copied, and every slot of the parent's root, directory-pointer, "
-        "directory and page tables read (about 1,800 entries for one page), "
+        "directory and page tables read (about 1,800 entries for one page; "
+        "the kernel and this bench are built with -flto, so the per-entry "
+        "accessors of paging.c are inlined there, which halved clone at N=1), "
         "so at N=1 no copying design can come near memcpy of one page; "
         "sharing the parent's pages and tables (copy-on-write) is what would, "
         "and it changes clone_fresh, a proven property."),

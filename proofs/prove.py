@@ -10,7 +10,7 @@ Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
 (default 10 s per prover call) and PROVE_PAR (default 4 goals in flight,
 which keep 2 cores busy) tune WP's goals and assigns passes; every pass loads
 proofs/wp_poll.ml, so that Frama-C polls its provers every 2 ms, not 50;
-PROVE_JOBS (default: one per two cores, so 1 on 2 cores) is how many
+PROVE_JOBS (default: one per core, so 2 on 2 cores) is how many
 modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
 PROVE_REPLAY=0 proves a module even when its inputs are unchanged since its
@@ -716,8 +716,10 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
                         % (pass_name, returncode))
     with open(files[".out"], "w") as f:
         f.write(output)
-    run["goals"], summary = parse_wp_log(read(files[".wp.log"]).splitlines())
+    log_lines = read(files[".wp.log"]).splitlines()
+    run["goals"], summary = parse_wp_log(log_lines)
     name_script_provers(run["goals"], read_hints(module))
+    run["slowest_s"] = slowest_answer(log_lines)
     attach_properties(run["goals"], files[".wp-report.json"])
     problems += frama_c_errors(output)
     if summary is None and not run["goals"] and \
@@ -734,6 +736,24 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
                         % (summary[1], pass_name, len(run["goals"])))
     run["summary"] = summary
     return run
+
+
+# The longest time any SMT prover took on one goal of a pass, from WP's
+# closing per-prover lines ("  CVC4 1.8:  203  (40ms-295ms-3.1s) ..."): the
+# last time of the range. None when no prover ran. (The goal lines of hinted
+# goals carry no time, so this is how a run shows its margin to the timeout.)
+PROVER_SUMMARY_RE = re.compile(r"^\s*(Z3|CVC4)[^:]*:\s+\d+\s+\(([^()]*)\)")
+
+
+def slowest_answer(lines):
+    times = []
+    for line in lines:
+        m = PROVER_SUMMARY_RE.match(line)
+        if m:
+            t = parse_time(m.group(2).split("-")[-1])
+            if t is not None:
+                times.append(t)
+    return max(times) if times else None
 
 
 # WP logs a goal proved through its script as "[Script] Goal ...: Valid",
@@ -819,6 +839,9 @@ def prove_module(src, module, timeout, par, max_seconds):
         if g["kind"] == "smoke" and g["status"] != "passed":
             problems.append("smoke test %s was proved: dead code or "
                             "inconsistent assumptions" % name)
+    answers = [runs[p]["slowest_s"] for p in ("goals", "assigns")
+               if p in runs and runs[p]["slowest_s"] is not None]
+    result["slowest_answer_s"] = max(answers) if answers else None
     summaries = [runs[p]["summary"] for p in ("goals", "assigns") if p in runs]
     if summaries and None not in summaries:
         result["wp_summary"] = {"proved": sum(x[0] for x in summaries),
@@ -1041,12 +1064,13 @@ def module_report(r):
     return "\n".join(lines)
 
 
-# Modules proved at once by default: one per two cores. One module's goals
-# pass (-wp-par 4) already keeps about 1.6 cores busy; on 2 cores a second
-# module cut a cold proof from 1,105 s to 861 s but made the provers so slow
-# that a 6 s goal ran into the 30 s timeout (proofs/README.md).
+# Modules proved at once by default: one per core. One module alone keeps
+# about 1.6 cores busy (its Frama-C generates and encodes goals on one core
+# while provers wait); a second module fills the gaps. Cold, 2 cores, with
+# prover hints: 331 s with one job, 292 s with two, and the slowest prover
+# answer 5.2 s of the 30 s timeout (proofs/README.md).
 def default_jobs():
-    return max(1, (os.cpu_count() or 2) // 2)
+    return max(1, os.cpu_count() or 2)
 
 
 def main():
@@ -1106,13 +1130,18 @@ def main():
             kill_running()
             raise
     failed += sum(r["status"] != "pass" for r in results)
-    print("prove total: %d module(s), %d/%d goals, %d/%d smoke, %.1f s, %d failed "
+    # Of the modules proved in this run (not replayed): how close a prover
+    # came to the timeout.
+    answers = [(r["slowest_answer_s"], r["timeout"]) for r in results
+               if not r.get("replayed") and r.get("slowest_answer_s") is not None]
+    margin = ", slowest prover answer %.1f s of %s" % max(answers) if answers else ""
+    print("prove total: %d module(s), %d/%d goals, %d/%d smoke, %.1f s, %d failed%s "
           "(%.1f s wall, %d job(s))"
           % (len(results), sum(r["proved"] for r in results),
              sum(r["total"] for r in results),
              sum(r["smoke_passed"] for r in results),
              sum(r["smoke_total"] for r in results),
-             sum(r["seconds"] for r in results), failed,
+             sum(r["seconds"] for r in results), failed, margin,
              time.monotonic() - wall, max(1, args.jobs)))
     return 1 if failed else 0
 
