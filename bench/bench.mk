@@ -4,11 +4,11 @@
 #                      minutes on 2 cores): writes docs/benchmarks.md and
 #                      docs/benchmarks.png (bench/bench.py measures,
 #                      bench/report.py writes). Installs linux-image-amd64
-#                      and gnuplot-nox if missing. BENCH_PROVE=1 adds the
-#                      cold + warm `make prove` timing, opt-in because it
-#                      alone takes longer than the 15 min budget today (the
-#                      page then keeps the last measured proof figures,
-#                      labelled with their date); see bench/README.md.
+#                      and gnuplot-nox if missing. Includes the cold + warm
+#                      `make prove` timing (about 5 min of the 10);
+#                      BENCH_PROVE=0 skips it (the page then keeps the last
+#                      measured proof figures, labelled with their date);
+#                      see bench/README.md.
 #   make bench-smoke   one iteration of each bench program (Isola via
 #                      tools/isola-exec, and the host bench): PASS:/FAIL: lines.
 

@@ -14,8 +14,8 @@ Measures (all in this one run, so the ratios compare like with like):
 Results: $BUILD/bench/results.json (+ the raw logs beside it).
 
 Env: BUILD (build), ACCEL (tcg|kvm), BENCH_MEM (512M), BENCH_BOOTS (5),
-     BENCH_FORK_ROUNDS (3), BENCH_PROVE (0; 1 adds the proof timing, which
-     alone takes longer than the 15 min budget today), BENCH_PROVE_PAR (4, as
+     BENCH_FORK_ROUNDS (3), BENCH_PROVE (1; 0 skips the cold + warm proof
+     timing, about half of the run), BENCH_PROVE_PAR (4, as
      `make prove`), BENCH_PROVE_JOBS (unset: `make prove`'s default), BENCH_LINUX (a vmlinuz; default the newest /boot/vmlinuz-*),
      BENCH_ONLY ("boot fork host prove": a subset, for development; it
      updates the figures of the last run), BENCH_RESULTS (results path).
@@ -364,7 +364,7 @@ def main():
     os.chdir(ROOT)
     os.makedirs(OUT, exist_ok=True)
     only = os.environ.get("BENCH_ONLY", "boot fork host prove").split()
-    prove_on = os.environ.get("BENCH_PROVE", "0") != "0"
+    prove_on = os.environ.get("BENCH_PROVE", "1") != "0"
     if not prove_on:
         only = [s for s in only if s != "prove"]
     bins = os.path.join(OUT, "bin")
@@ -381,7 +381,7 @@ def main():
     if not full:
         results = previous   # a partial run updates the last full one
     elif not prove_on and (previous.get("prove") or {}).get("date"):
-        # The proof timing is opt-in (it alone takes longer than the rest):
+        # BENCH_PROVE=0 skipped the proof timing (about half of the run):
         # the last one measured is kept, with its own date and commit.
         results["prove"] = dict(previous["prove"], carried_over=True)
     if full or "machine" not in results:

@@ -154,7 +154,7 @@ def summary_rows(r):
 
 def section_prove(p):
     if not p:
-        return ("Not measured (opt-in: `make bench BENCH_PROVE=1`).")
+        return ("Not measured (`make bench` measures it unless BENCH_PROVE=0).")
     cold = {x["module"]: x for x in p["cold"]["modules"]}
     warm = {x["module"]: x for x in p["warm"]["modules"]}
     rows = []
@@ -179,12 +179,13 @@ def section_prove(p):
                  if any(x.get("replayed") for x in warm.values()) else
                  "%d/%d" % (sum(x["cached"] for x in warm.values()), sum(x["total"] for x in warm.values())),
                  fmt(gc / tw) if tw else "-"))
-    carried = ("**Not measured in this run**: these figures are from the last run with "
-               "`BENCH_PROVE=1`, on %s. " % p.get("date", "?")) if p.get("carried_over") else ""
+    carried = ("**Not measured in this run**: these figures are from the last run "
+               "that measured them (this one had `BENCH_PROVE=0`), on %s. " % p.get("date", "?")) if p.get("carried_over") else ""
     return "\n".join([
         carried +
         "`make prove` (Frama-C/WP, `-wp-par %d`, %s at once: a goals pass with z3 + cvc4, an assigns pass "
-        "adding cvc4-fmf, a smoke pass with z3; see proofs/README.md) on a scratch export of commit `%s`: "
+        "adding cvc4-fmf, a smoke pass with z3; a goal with a prover hint in proofs/hints/ gets only "
+        "that prover; see proofs/README.md) on a scratch export of commit `%s`: "
         "**cold** = an empty session (no cached prover result), **warm** = the same command again "
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
         "module (`proofs/results/<module>.json`); goals exclude the smoke tests; \"cached\" counts "
@@ -433,8 +434,8 @@ def write_doc(r):
         "",
         "## Reproducing",
         "",
-        "    make bench                 # boot, fork, clone: writes this page and the PNG",
-        "    make bench BENCH_PROVE=1   # and the cold + warm proof timing (the longest part)",
+        "    make bench                 # boot, fork, clone, proof time: writes this page and the PNG",
+        "    make bench BENCH_PROVE=0   # the same without the cold + warm proof timing",
         "    make bench-smoke           # one iteration of each bench program (a make check stage)",
         "",
         "See bench/README.md for the knobs (ACCEL, BENCH_MEM, BENCH_BOOTS, BENCH_FORK_ROUNDS, "
