@@ -720,6 +720,7 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
     run["goals"], summary = parse_wp_log(log_lines)
     name_script_provers(run["goals"], read_hints(module))
     run["slowest_s"] = slowest_answer(log_lines)
+    run["not_valid"] = not_valid_answers(log_lines)
     attach_properties(run["goals"], files[".wp-report.json"])
     problems += frama_c_errors(output)
     if summary is None and not run["goals"] and \
@@ -754,6 +755,22 @@ def slowest_answer(lines):
             if t is not None:
                 times.append(t)
     return max(times) if times else None
+
+
+# How many SMT prover answers of a pass were not Valid, from the same closing
+# lines ("  Z3 4.8.12:  0  (interrupted: 1)"). In a pass where every SMT goal
+# had a hint, a green run has none: each is a hinted prover that failed
+# before another one proved the goal (a stale hint, which cost up to a
+# timeout). Raced goals also leave some (the provers that lost the race).
+NOT_VALID_RE = re.compile(r"\b(?:unknown|timeout|interrupted|failed|stepout|invalid):\s*(\d+)")
+
+
+def not_valid_answers(lines):
+    n = 0
+    for line in lines:
+        if PROVER_SUMMARY_RE.match(line) or re.match(r"^\s*(Z3|CVC4)[^:]*:\s+\d+", line):
+            n += sum(int(k) for k in NOT_VALID_RE.findall(line))
+    return n
 
 
 # WP logs a goal proved through its script as "[Script] Goal ...: Valid",
@@ -853,7 +870,8 @@ def prove_module(src, module, timeout, par, max_seconds):
     result["hints"] = None if not hints else {
         "hinted": sum(1 for g in real if "(hint)" in (g.get("prover") or "")),
         "raced": sum(1 for n, g in goals.items()
-                     if g["kind"] == "goal" and n not in hints and hint_of(g.get("prover")))}
+                     if g["kind"] == "goal" and n not in hints and hint_of(g.get("prover"))),
+        "not_valid": sum(runs[p].get("not_valid", 0) for p in ("goals", "assigns") if p in runs)}
     result["goals"] = [dict(goal=name, **g) for name, g in sorted(goals.items())]
     result["status"] = "pass" if not problems else "fail"
     return result
@@ -1057,9 +1075,14 @@ def module_report(r):
             lines.append("  %s: (note) warning %s" % (module, w))
     lines += ["  %s: %s" % (module, p) for p in r["problems"]]
     raced = (r.get("hints") or {}).get("raced")
+    not_valid = (r.get("hints") or {}).get("not_valid")
     if raced and not r.get("replayed"):
         lines.append("  %s: (note) %d goal(s) without a prover hint: every prover was "
                      "started on them; `make prove-hints` records hints" % (module, raced))
+    elif not_valid and not r.get("replayed") and r["status"] == "pass":
+        lines.append("  %s: (note) %d hinted prover answer(s) were not Valid: some hints "
+                     "name a prover that no longer proves their goal (each cost up to a "
+                     "timeout); `make prove-hints` races them again" % (module, not_valid))
     lines.append(report_line(r))
     return "\n".join(lines)
 
