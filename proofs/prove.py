@@ -9,7 +9,8 @@ Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
 (a module is the basename of its source file, without .c); PROVE_TIMEOUT
 (default 10 s per prover call) and PROVE_PAR (default 4 goals in flight,
 which keep 2 cores busy) tune WP's goals and assigns passes; every pass loads
-proofs/wp_poll.ml, so that Frama-C polls its provers every 2 ms, not 50;
+proofs/wp_poll.ml (PROVE_POLL_SCRIPT: another file), so that Frama-C polls
+its provers every 2 ms, not 50;
 PROVE_JOBS (default: one per core, so 2 on 2 cores) is how many
 modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
@@ -48,7 +49,9 @@ RESULTS_DIR = os.environ.get("PROVE_RESULTS_DIR", "proofs/results")
 WP_FLAGS_FILE = "proofs/wp-flags"
 # Makes Frama-C's task server poll every 2 ms instead of every 50 ms; loaded
 # into every pass (see with_poll_script), never part of a cache or replay key.
-POLL_SCRIPT = os.path.join(ROOT, "proofs", "wp_poll.ml")
+# PROVE_POLL_SCRIPT names another file (prove-selftest: one that does not
+# compile, to check that a run without it still proves).
+POLL_SCRIPT = os.environ.get("PROVE_POLL_SCRIPT") or os.path.join(ROOT, "proofs", "wp_poll.ml")
 TRUSTED_BASE = "docs/trusted-base.md"
 # Provers of the goals pass (every category but assigns) and of the assigns
 # pass. cvc4-fmf is only for assigns goals (proofs/README.md says why).

@@ -32,6 +32,13 @@ PROVE_HINTS_DIR=$hints PROVE_HINTS=0 PROVE_REPLAY=0 proofs/prove.py --write-hint
 echo "typed_st_inc_ensures_wrong z3" > "$hints/st_unproved.hints"
 PROVE_HINTS_DIR=$hints PROVE_REPLAY=0 proofs/prove.py proofs/selftest/st_ok.c \
   proofs/selftest/st_unproved.c > "$log.5" 2>&1
+# A poll script Frama-C cannot compile: the run must say so once and still
+# prove (proofs/README.md, "Polling").
+echo "this is not OCaml" > "$out_dir/broken_poll.ml"
+PROVE_POLL_SCRIPT=$out_dir/broken_poll.ml PROVE_REPLAY=0 \
+  PROVE_SESSION_DIR=$out_dir/session-poll PROVE_RESULTS_DIR=$out_dir/results-poll \
+  proofs/prove.py proofs/selftest/st_ok.c > "$log.6" 2>&1
+rc6=$?
 
 failed=0
 # expect CASE PASS|FAIL [substring that must appear in the case's problems
@@ -96,6 +103,12 @@ if grep -q '^FAIL: prove st_unproved ' "$log.5" \
   echo "PASS: prove-selftest hint-never-proves"
 else
   echo "FAIL: prove-selftest hint-never-proves (a hinted false goal passed: $log.5)"; failed=1
+fi
+if [ "$rc6" -eq 0 ] && [ "$(grep -c 'note: Frama-C cannot load' "$log.6")" -eq 1 ] \
+   && grep -q '^PASS: prove st_ok ' "$log.6"; then
+  echo "PASS: prove-selftest poll-script-fallback"
+else
+  echo "FAIL: prove-selftest poll-script-fallback (see $log.6)"; failed=1
 fi
 [ "$failed" -eq 0 ] || echo "(driver output in $log)"
 exit $failed
