@@ -722,8 +722,7 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
     log_lines = read(files[".wp.log"]).splitlines()
     run["goals"], summary = parse_wp_log(log_lines)
     name_script_provers(run["goals"], read_hints(module))
-    run["slowest_s"] = slowest_answer(log_lines)
-    run["not_valid"] = not_valid_answers(log_lines)
+    run["slowest_s"], run["not_valid"] = prover_summary(log_lines)
     attach_properties(run["goals"], files[".wp-report.json"])
     problems += frama_c_errors(output)
     if summary is None and not run["goals"] and \
@@ -742,38 +741,32 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
     return run
 
 
-# The longest time any SMT prover took on one goal of a pass, from WP's
-# closing per-prover lines ("  CVC4 1.8:  203  (40ms-295ms-3.1s) ..."): the
-# last time of the range. None when no prover ran. (The goal lines of hinted
-# goals carry no time, so this is how a run shows its margin to the timeout.)
-PROVER_SUMMARY_RE = re.compile(r"^\s*(Z3|CVC4)[^:]*:\s+\d+\s+\(([^()]*)\)")
-
-
-def slowest_answer(lines):
-    times = []
-    for line in lines:
-        m = PROVER_SUMMARY_RE.match(line)
-        if m:
-            t = parse_time(m.group(2).split("-")[-1])
-            if t is not None:
-                times.append(t)
-    return max(times) if times else None
-
-
-# How many SMT prover answers of a pass were not Valid, from the same closing
-# lines ("  Z3 4.8.12:  0  (interrupted: 1)"). In a pass where every SMT goal
-# had a hint, a green run has none: each is a hinted prover that failed
-# before another one proved the goal (a stale hint, which cost up to a
-# timeout). Raced goals also leave some (the provers that lost the race).
+# WP's closing per-prover lines of a pass ("  CVC4 1.8:  203  (40ms-295ms-3.1s)
+# ...", "  Z3 4.8.12:  0  (interrupted: 1)"), read once for two figures:
+# - the longest time any SMT prover took on one goal: the last time of the
+#   first range, None when no prover ran. The goal lines of hinted goals
+#   carry no time, so this is how a run shows its margin to the timeout;
+# - how many SMT prover answers were not Valid. In a pass where every SMT
+#   goal had a hint, a green run has none: each is a hinted prover that
+#   failed before another one proved the goal (a stale hint, which cost up
+#   to a timeout). Raced goals also leave some (the provers that lost).
+PROVER_LINE_RE = re.compile(r"^\s*(?:Z3|CVC4)[^:]*:\s+\d+(.*)$")
 NOT_VALID_RE = re.compile(r"\b(?:unknown|timeout|interrupted|failed|stepout|invalid):\s*(\d+)")
 
 
-def not_valid_answers(lines):
-    n = 0
+def prover_summary(lines):
+    times = []
+    not_valid = 0
     for line in lines:
-        if PROVER_SUMMARY_RE.match(line) or re.match(r"^\s*(Z3|CVC4)[^:]*:\s+\d+", line):
-            n += sum(int(k) for k in NOT_VALID_RE.findall(line))
-    return n
+        m = PROVER_LINE_RE.match(line)
+        if not m:
+            continue
+        r = re.match(r"^\s+\(([^()]*)\)", m.group(1))
+        t = parse_time(r.group(1).split("-")[-1]) if r else None
+        if t is not None:
+            times.append(t)
+        not_valid += sum(int(k) for k in NOT_VALID_RE.findall(m.group(1)))
+    return (max(times) if times else None), not_valid
 
 
 # WP logs a goal proved through its script as "[Script] Goal ...: Valid",
