@@ -17,11 +17,12 @@ KERNEL_CODEGEN := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -mno-r
                   -mcmodel=kernel -mgeneral-regs-only -O2 -flto -g \
                   -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-omit-frame-pointer \
                   -fcf-protection=none
-KERNEL_CFLAGS := $(KERNEL_CODEGEN) -Wall -Wextra -Werror -Iinclude -I$(BUILD)/gen -MMD -MP
+KERNEL_WARN   := -Wall -Wextra -Werror
+KERNEL_CFLAGS := $(KERNEL_CODEGEN) $(KERNEL_WARN) -Iinclude -I$(BUILD)/gen -MMD -MP
 KERNEL_ASFLAGS := -f elf64 -g -F dwarf -I$(BUILD)/gen/
 # Linked through gcc (not ld) so that the LTO plugin runs; -flto=auto lets it
 # generate code in parallel, one job per core.
-KERNEL_LDFLAGS := $(KERNEL_CODEGEN) -flto=auto -Wall -Wextra -Werror -nostdlib -static -no-pie \
+KERNEL_LDFLAGS := $(KERNEL_CODEGEN) -flto=auto $(KERNEL_WARN) -nostdlib -static -no-pie \
                   -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none -T boot/kernel.ld
 
 # Non-proven kernel sources. kernel/mm/ is NOT globbed: its proven files come
