@@ -22,7 +22,8 @@ FUZZ_CC       ?= clang
 FUZZ_CFLAGS   := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Itests/host \
                  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_HARNESSES := elf vm
-FUZZ_SRCS     := tests/host/host_pool.c tests/host/host_support.c kernel/mm/pmm.c kernel/mm/paging.c \
+FUZZ_SRCS     := tests/host/host_pool.c tests/host/host_support.c tests/host/vm_valid_scan.c \
+                 kernel/mm/pmm.c kernel/mm/paging.c \
                  kernel/mm/vmspace.c kernel/mm/uaccess.c \
                  $(wildcard kernel/proc/elf*.c)
 FUZZ_DEPS     := $(FUZZ_SRCS) $(wildcard include/mm/*.h include/proc/*.h spec/*.acsl tests/host/*.h) \

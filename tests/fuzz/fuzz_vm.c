@@ -1,9 +1,11 @@
 /* libFuzzer driver for the vm API (kernel/mm/{pmm,paging,vmspace}.c,
  * unmodified): each input is a program of create / map / unmap / protect /
- * lookup / clone / destroy / write operations over four space slots and a
- * small pool (so running out of frames is common), every result checked
- * against a reference model. Any mismatch aborts with a message (a crash
- * for libFuzzer); AddressSanitizer and UBSan watch the kernel code itself. */
+ * lookup / clone / destroy / write operations (and prune after an unmap)
+ * over four space slots and a small pool (so running out of frames is
+ * common), every result checked against a reference model, and VmValid
+ * checked by a scan of the pool after every operation. Any mismatch aborts
+ * with a message (a crash for libFuzzer); AddressSanitizer and UBSan watch
+ * the kernel code itself. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include "mm/vmspace.h"
 #include "host_support.h"
+#include "vm_valid_scan.h"
 
 uint64_t boot_pml4[512];
 
@@ -273,6 +276,30 @@ static void op_map(int i)
     s->p[s->n++] = (struct mpage){ va, flags, r.frame, tag };
 }
 
+/* As munmap does after unmapping va: vm_prune of va's block, checked
+ * against the hardware walk (the page table there is freed if it maps
+ * nothing, else nothing changes) and the model (every page stays). */
+static void prune_block(struct mspace *s, uint64_t va)
+{
+    uint32_t t = s->root;
+    for (unsigned level = 4; level >= 2 && t != PMM_NONE; level--) {
+        uint64_t e = frame_pool[t][HW_IX(va, level)];
+        t = (e & HW_P) ? hw_frame(e) : PMM_NONE;
+    }
+    bool empty = t != PMM_NONE;
+    for (uint32_t w = 0; empty && w < FRAME_WORDS; w++)
+        empty = frame_pool[t][w] == 0;
+    uint32_t before = pmm_free_count();
+    uint64_t h = empty ? 0 : state_hash();
+    mm_status st = vm_prune(s->root, va);
+    if (!empty) {
+        CHECK(st == MM_NOT_MAPPED && state_hash() == h, va, st);
+        return;
+    }
+    CHECK(st == MM_OK && pmm_free_count() == before + 1 && pmm_state(t) == FRAME_FREE, va, t);
+    check_space(s);
+}
+
 static void op_unmap(int i)
 {
     uint32_t root = root_for(i);
@@ -295,6 +322,8 @@ static void op_unmap(int i)
     CHECK(pmm_state(p->frame) == FRAME_FREE, p->frame, 0);
     CHECK(vm_lookup(root, va).status == MM_NOT_MAPPED, va, 0);
     *p = s->p[--s->n];
+    if (next_byte() % 2)
+        prune_block(s, va);
 }
 
 static void op_protect(int i)
@@ -461,6 +490,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 6: op_destroy(slot); break;
         default: op_write(slot); break;
         }
+        /* vm_map, vm_unmap, vm_protect and vm_prune are proven to keep
+         * PagingValid only: the rest of VmValid is checked here. */
+        const char *broken = vm_valid_by_scan();
+        if (broken)
+            fail(broken, (uint64_t)steps, b);
     }
     final_check();
     return 0;

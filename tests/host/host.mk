@@ -18,6 +18,7 @@ HOST_TIMEOUT  ?= 120
 HOST_MM_SRCS  := $(wildcard $(filter kernel/mm/%.c,$(PROVEN_SRCS)))
 HOST_SUPPORT  := tests/host/host_pool.c tests/host/host_support.c
 HOST_DEPS     := $(HOST_SUPPORT) tests/host/host_support.h $(HOST_MM_SRCS) \
+                 tests/host/vm_valid_scan.c tests/host/vm_valid_scan.h \
                  $(wildcard include/mm/*.h spec/*.acsl) tests/host/host.mk
 
 # The mm sources each suite links (a subset of $(PROVEN_SRCS), so a broken
@@ -26,7 +27,8 @@ HOST_DEPS     := $(HOST_SUPPORT) tests/host/host_support.h $(HOST_MM_SRCS) \
 HOST_SRCS_pmm    := $(filter kernel/mm/pmm.c,$(HOST_MM_SRCS))
 HOST_SRCS_paging := $(filter kernel/mm/pmm.c kernel/mm/paging.c,$(HOST_MM_SRCS))
 HOST_SUITES   := pmm $(if $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),paging)
-HOST_SRCS_vmspace := $(filter kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c,$(HOST_MM_SRCS))
+HOST_SRCS_vmspace := $(filter kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c,$(HOST_MM_SRCS)) \
+                     tests/host/vm_valid_scan.c
 HOST_SUITES   += $(if $(filter kernel/mm/vmspace.c,$(HOST_MM_SRCS)),vmspace)
 # Issue 5, kernel side: the process table, the ELF validator and loader, uaccess.
 HOST_SRCS_proc := $(HOST_SRCS_paging) kernel/mm/uaccess.c kernel/proc/proc.c kernel/proc/elf.c kernel/proc/elf_check.c

@@ -39,6 +39,6 @@ if [ "$failed" -gt 0 ]; then
   echo "--- host[$variant] $name output (last 40 lines of $log):"
   tail -n 40 "$log" | sed 's/^/  | /'
 fi
-grep -E '^# (host tests: seed|map_random)' "$log" | sed "s/^# /  host[$variant] $name: /" | head -2
+grep -E '^# (host tests: seed|map_random|paging_ops_keep)' "$log" | sed "s/^# /  host[$variant] $name: /" | head -2
 echo "  host[$variant] $name: $reported tests, $failed failed, ${secs}s"
 [ "$failed" -eq 0 ]

@@ -1,9 +1,10 @@
 /* Host unit tests of the address spaces (kernel/mm/vmspace.c, unmodified):
  * the template and create, clone checked page by page against a reference
  * model of random parents, destroy's exact frees and refusals, repeated
- * clone/destroy cycles, and running out of frames at every allocation a
- * clone makes. Parents are built by a test-only mapper written with the
- * hardware bit layout, independently of vm_map. */
+ * clone/destroy cycles, running out of frames at every allocation a clone
+ * makes, and VmValid kept by random paging and space operations. Parents
+ * are built by a test-only mapper written with the hardware bit layout,
+ * independently of vm_map. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 
 #include "mm/vmspace.h"
 #include "host_support.h"
+#include "vm_valid_scan.h"
 
 /* The kernel's boot PML4 (boot/entry.asm): here a recognisable pattern. */
 uint64_t boot_pml4[512];
@@ -411,6 +413,83 @@ static void clone_destroy_cycles_keep_count(void **state)
     assert_int_equal(pmm_free_count(), start);
 }
 
+/* ---- VmValid across the paging operations -------------------------------- */
+
+#define KEEP_SLOTS 4
+#define KEEP_STEPS 20000
+
+/* vm_map, vm_unmap, vm_protect and vm_prune promise PagingValid, not all of
+ * VmValid, which clone and destroy require (docs/trusted-base.md, "Between
+ * proven calls"). This checks the rest at run time: 20,000 random
+ * operations of every kind over four spaces in a pool of 300 frames
+ * (running out of frames happens), VmValid scanned after each. */
+static void paging_ops_keep_vm_valid(void **state)
+{
+    (void)state;
+    host_pool_reset(POOL_FIRST, 300);
+    assert_int_not_equal(vm_template_init(), PMM_NONE);
+    host_rand_init(7);
+    uint32_t roots[KEEP_SLOTS];
+    for (unsigned i = 0; i < KEEP_SLOTS; i++)
+        roots[i] = PMM_NONE;
+    unsigned done[7] = { 0 };
+    for (unsigned step = 0; step < KEEP_STEPS; step++) {
+        /* Weights: map 4, unmap 5, protect 2, prune 4, clone 1 (into an
+         * empty slot); 1 step in 64 destroys; an empty slot is created. */
+        static const unsigned pick[16] = { 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 4, 4, 4, 4, 5 };
+        unsigned i = (unsigned)host_rand_below(KEEP_SLOTS);
+        unsigned op = host_rand_below(64) == 0 ? 6 : pick[host_rand_below(16)];
+        uint32_t r = roots[i];
+        /* 64 vas: 8 pages in each of 4 blocks of 2 MiB, in 2 regions of
+         * 1 GiB, so that page tables fill, empty and get pruned. */
+        uint64_t va = 0x400000ull + host_rand_below(8) * 4096 + host_rand_below(4) * (2ull << 20) +
+                      host_rand_below(2) * (1ull << 30);
+        if (r == PMM_NONE)
+            op = 0;
+        mm_status st = MM_OK;
+        switch (op) {
+        case 0:
+            if ((roots[i] = vm_space_create()) == PMM_NONE)
+                st = MM_NO_MEMORY;
+            break;
+        case 1: st = vm_map(r, va, (uint32_t)host_rand_below(4)); break;
+        case 2: st = vm_unmap(r, va); break;
+        case 3: st = vm_protect(r, va, (uint32_t)host_rand_below(4)); break;
+        case 4: st = vm_prune(r, va); break;
+        case 5: {
+            unsigned j = 0;
+            while (j < KEEP_SLOTS && roots[j] != PMM_NONE)
+                j++;
+            if (j == KEEP_SLOTS)
+                continue;
+            if ((roots[j] = vm_space_clone(r)) == PMM_NONE)
+                st = MM_NO_MEMORY;
+            break;
+        }
+        default:
+            assert_int_equal(vm_space_destroy(r), MM_OK);
+            roots[i] = PMM_NONE;
+            break;
+        }
+        done[op] += st == MM_OK;
+        const char *broken = vm_valid_by_scan();
+        if (broken)
+            fail_msg("step %u, op %u on slot %u: %s no longer holds", step, op, i, broken);
+    }
+    /* Every kind of operation succeeded many times, prune included. */
+    for (unsigned op = 0; op < 7; op++)
+        if (done[op] < 15)
+            fail_msg("operation %u succeeded only %u times (create %u map %u unmap %u protect %u prune %u clone %u destroy %u)", op, done[op], done[0], done[1], done[2], done[3], done[4], done[5], done[6]);
+    printf("# paging_ops_keep_vm_valid: VmValid after %u steps; succeeded: %u create, %u map, "
+           "%u unmap, %u protect, %u prune, %u clone, %u destroy\n", KEEP_STEPS,
+           done[0], done[1], done[2], done[3], done[4], done[5], done[6]);
+    for (unsigned i = 0; i < KEEP_SLOTS; i++)
+        if (roots[i] != PMM_NONE)
+            assert_int_equal(vm_space_destroy(roots[i]), MM_OK);
+    assert_null(vm_valid_by_scan());
+    assert_int_equal(pmm_free_count(), 300 - 1);
+}
+
 /* Copies of everything a clone may touch: descriptors and the test's frames. */
 struct snapshot {
     uint8_t state[POOL_FRAMES]; uint32_t owner[POOL_FRAMES];
@@ -495,6 +574,7 @@ int main(void)
         cmocka_unit_test_setup(clone_of_empty_space_and_refusals, setup_pool),
         cmocka_unit_test_setup(clone_destroy_cycles_keep_count, setup_pool),
         cmocka_unit_test_setup(clone_out_of_memory_at_every_allocation, setup_pool),
+        cmocka_unit_test_setup(paging_ops_keep_vm_valid, setup_pool),
     };
     host_rand_init(40);
     return cmocka_run_group_tests(tests, NULL, NULL);
