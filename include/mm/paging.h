@@ -108,6 +108,8 @@ uint32_t pt_root_create(void);
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
+    // marks_kept: both high-water marks still bound what they bounded.
+    ensures marks_kept: MarksKept{Pre, Post};
     behavior bad_argument:
       assumes !SpaceRoot(root) || !UserVa(va) || !VmFlags(flags);
       // map_bad: a root that is no space, a va not a user page or bad flags: MM_BAD_ARGUMENT, nothing changes.
@@ -150,6 +152,10 @@ mm_status vm_map(uint32_t root, uint64_t va, uint32_t flags);
             pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree, pmm_hint, pmm_top;
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
+    // space_step: the same space roots; the kernel's frames and every root's kernel half untouched; every table or user frame one of before with its owner, or one of root.
+    ensures space_step: SpaceStep{Pre, Post}(root);
+    // marks_kept: both high-water marks still bound what they bounded.
+    ensures marks_kept: MarksKept{Pre, Post};
     behavior bad_argument:
       assumes !SpaceRoot(root) || !UserVa(va);
       // unmap_bad: a root that is no space or a va not a user page: MM_BAD_ARGUMENT, nothing changes.
@@ -188,6 +194,10 @@ mm_status vm_unmap(uint32_t root, uint64_t va);
             pmm_desc_state[WalkL1(root, va)], pmm_nfree, pmm_hint, pmm_top;
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
+    // space_step: the same space roots; the kernel's frames and every root's kernel half untouched; every table or user frame one of before with its owner, or one of root.
+    ensures space_step: SpaceStep{Pre, Post}(root);
+    // marks_kept: both high-water marks still bound what they bounded.
+    ensures marks_kept: MarksKept{Pre, Post};
     behavior bad_argument:
       assumes !SpaceRoot(root) || !UserVa(va);
       // prune_bad: a root that is no space or a va not a user page: MM_BAD_ARGUMENT, nothing changes.
@@ -222,6 +232,10 @@ mm_status vm_prune(uint32_t root, uint64_t va);
     assigns frame_pool[WalkL1(root, va)][Ix1(va)];
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
+    // space_step: the same space roots; the kernel's frames and every root's kernel half untouched; every table or user frame one of before with its owner, or one of root.
+    ensures space_step: SpaceStep{Pre, Post}(root);
+    // marks_kept: both high-water marks still bound what they bounded.
+    ensures marks_kept: MarksKept{Pre, Post};
     behavior bad_argument:
       assumes !SpaceRoot(root) || !UserVa(va) || !VmFlags(flags);
       // protect_bad: a root that is no space, a va not a user page or bad flags: MM_BAD_ARGUMENT, nothing changes.

@@ -68,6 +68,10 @@ bool uaccess_copy_in(uint32_t root, void *dst, uint64_t va, size_t len);
         frame_pool[g][w] == \old(frame_pool[g][w]);
     // uaccess_tables: no page table changes, so every lookup stays the same.
     ensures uaccess_tables: TablesSame{Pre, Post};
+    // space_step: descriptors and marks untouched, and only user frames of root written (see SpaceStep).
+    ensures space_step: SpaceStep{Pre, Post}(root);
+    // marks_kept: both high-water marks still bound what they bounded.
+    ensures marks_kept: MarksKept{Pre, Post};
     behavior ok:
       assumes UaOk(root, va, len, 1);
       // copy_out_ok: a wholly usable, writable range succeeds.
@@ -101,6 +105,10 @@ bool uaccess_copy_out(uint32_t root, uint64_t va, const void *src, size_t len);
         frame_pool[g][w] == \old(frame_pool[g][w]);
     // uaccess_tables: no page table changes, so every lookup stays the same.
     ensures uaccess_tables: TablesSame{Pre, Post};
+    // space_step: descriptors and marks untouched, and only user frames of root written (see SpaceStep).
+    ensures space_step: SpaceStep{Pre, Post}(root);
+    // marks_kept: both high-water marks still bound what they bounded.
+    ensures marks_kept: MarksKept{Pre, Post};
     behavior ok:
       assumes UaOk(root, va, len, 0);
       // load_ok: a wholly usable range succeeds.

@@ -153,4 +153,47 @@ uint32_t vm_space_clone(uint32_t parent);
 */
 mm_status vm_space_destroy(uint32_t root);
 
+/* vm_unmap, vm_protect and vm_prune (include/mm/paging.h) for a caller that
+ * holds VmValid: the same call and result, and VmValid holds afterwards, so
+ * the space can then be cloned or destroyed. (The paging calls promise
+ * PagingValid, SpaceStep and MarksKept; these wrappers are where that is
+ * shown to give VmValid back.) */
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+    requires vm_valid: VmValid;
+    assigns frame_pool[WalkL1(root, va)][Ix1(va)],
+            pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree, pmm_hint, pmm_top;
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+    ensures vm_valid: VmValid;
+    // space_unmapped: on MM_OK va is unmapped in root and no other lookup of any space changed; otherwise nothing changed.
+    ensures space_unmapped: \result == MM_OK ? LeafPte(root, va) == 0 && LeavesSameExcept{Pre, Post}(root, va)
+                                              : MmSame{Pre, Post};
+*/
+mm_status vm_space_unmap(uint32_t root, uint64_t va);
+
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+    requires vm_valid: VmValid;
+    assigns frame_pool[WalkL1(root, va)][Ix1(va)];
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+    ensures vm_valid: VmValid;
+    // space_protected: on MM_OK va keeps its frame with the new flags and no other lookup of any space changed; otherwise nothing changed.
+    ensures space_protected: \result == MM_OK ?
+                               LeafPte(root, va) == LeafEntry(LookupFrame{Pre}(root, va), flags) &&
+                               LeavesSameExcept{Pre, Post}(root, va)
+                             : MmSame{Pre, Post};
+*/
+mm_status vm_space_protect(uint32_t root, uint64_t va, uint32_t flags);
+
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+    requires vm_valid: VmValid;
+    assigns frame_pool[WalkL2(root, va)][Ix2(va)],
+            pmm_desc_state[WalkL1(root, va)], pmm_nfree, pmm_hint, pmm_top;
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+    ensures vm_valid: VmValid;
+    // space_pruned: on MM_OK the empty page table that covered va is free and no user lookup of any space changed; otherwise nothing changed.
+    ensures space_pruned: \result == MM_OK ?
+                            WalkL1(root, va) == POOL_FRAMES && LeavesSameExcept{Pre, Post}(-1, -1)
+                          : MmSame{Pre, Post};
+*/
+mm_status vm_space_prune(uint32_t root, uint64_t va);
+
 #endif

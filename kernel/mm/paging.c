@@ -257,6 +257,7 @@ static uint8_t pt_level_below(uint8_t lvl)
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
             frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i];
     ensures paging_valid: PagingValid;
+    ensures install_marks: MarksKept{Pre, Post};
     ensures install_slot: frame_pool[t][i] == TableEntry(c);
     ensures install_table: TableOf(c, \old(pmm_desc_owner[t]), \old(pmm_desc_level[t]) - 1) &&
                            pmm_desc_prefix[c] == t * 512 + i;
@@ -294,6 +295,7 @@ static void pt_install_table(uint32_t t, uint32_t i, uint32_t c)
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
             frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[t1][Ix1(va)];
     ensures paging_valid: PagingValid;
+    ensures install_marks: MarksKept{Pre, Post};
     ensures install_leaf: LeafPte(root, va) == LeafEntry(u, flags);
     ensures install_user: pmm_desc_state[u] == FRAME_USER && pmm_desc_owner[u] == root && FrameZero(u);
     ensures install_count: pmm_nfree == \old(pmm_nfree) - 1;
@@ -331,6 +333,7 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures paging_valid: PagingValid;
+    ensures at_marks: MarksKept{Pre, Post};
     ensures at_slot: PteTarget(frame_pool[t][i]) == \result && \result != t;
     ensures at_table: TableOf(\result, \old(pmm_desc_owner[t]), \old(pmm_desc_level[t]) - 1) &&
                       pmm_desc_prefix[\result] == t * 512 + i;
@@ -374,6 +377,7 @@ static uint32_t pt_table_at(uint32_t t, uint32_t i)
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     ensures paging_valid: PagingValid;
+    ensures leaf_marks: MarksKept{Pre, Post};
     ensures leaf_fresh: PmmFrame(\result) && \at(pmm_desc_state[\result], Pre) == FRAME_FREE;
     ensures leaf_entry: LeafPte(root, va) == LeafEntry(\result, flags);
     ensures leaf_user: pmm_desc_state[\result] == FRAME_USER && pmm_desc_owner[\result] == root &&

@@ -245,12 +245,12 @@ static void unmap_range(uint64_t lo, uint64_t hi)
         if (vmarea_is_shadow(va))
             continue;
         if (block != VM_USER_TOP && va - va % PT_SPAN != block)
-            vm_prune(space(), block);
-        vm_unmap(space(), va);
+            vm_space_prune(space(), block);
+        vm_space_unmap(space(), va);
         block = va - va % PT_SPAN;
     }
     if (block != VM_USER_TOP)
-        vm_prune(space(), block);
+        vm_space_prune(space(), block);
 }
 
 /* Maps fresh zeroed pages over [lo, hi); on running out of frames unmaps

@@ -5,6 +5,7 @@
 #include "proc/abi.h"
 #include "mm/paging.h"
 #include "mm/pool.h"
+#include "mm/vmspace.h"
 #include "lib/string.h"
 
 static struct task *vm_me(void) { return &tasks[task_current()]; }
@@ -64,7 +65,7 @@ static bool vmarea_hide(uint64_t va)
     if (i == TASK_SHADOWS || vm_map(vm_root(), vmarea_shadow_va(i), 0) != MM_OK)
         return false;
     vmarea_copy_page(vmarea_shadow_va(i), va);
-    vm_unmap(vm_root(), va);
+    vm_space_unmap(vm_root(), va);
     vm_me()->shadow_of[i] = va;
     return true;
 }
@@ -75,7 +76,7 @@ static bool vmarea_unhide(uint64_t va, int i, uint32_t flags)
     if (vm_map(vm_root(), va, flags) != MM_OK)
         return false;
     vmarea_copy_page(va, vmarea_shadow_va(i));
-    vm_unmap(vm_root(), vmarea_shadow_va(i));
+    vm_space_unmap(vm_root(), vmarea_shadow_va(i));
     vm_me()->shadow_of[i] = 0;
     return true;
 }
@@ -194,7 +195,7 @@ long vmarea_protect(uint64_t lo, uint64_t hi, uint32_t prot)
         int slot = vmarea_shadow_slot(va);
         bool ok = true;
         if (vmarea_mapped(va))
-            ok = prot == 0 ? vmarea_hide(va) : vm_protect(vm_root(), va, flags) == MM_OK;
+            ok = prot == 0 ? vmarea_hide(va) : vm_space_protect(vm_root(), va, flags) == MM_OK;
         else if (slot >= 0)
             ok = prot == 0 || vmarea_unhide(va, slot, flags);
         else if (prot != 0)
@@ -210,7 +211,7 @@ void vmarea_release(uint64_t lo, uint64_t hi)
     struct task *t = vm_me();
     for (int i = 0; i < TASK_SHADOWS; i++)
         if (t->shadow_of[i] >= lo && t->shadow_of[i] < hi && t->shadow_of[i] != 0) {
-            vm_unmap(vm_root(), vmarea_shadow_va(i));
+            vm_space_unmap(vm_root(), vmarea_shadow_va(i));
             t->shadow_of[i] = 0;
         }
     for (int i = 0; i < TASK_NONE_RANGES; i++) {

@@ -490,8 +490,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 6: op_destroy(slot); break;
         default: op_write(slot); break;
         }
-        /* vm_map, vm_unmap, vm_protect and vm_prune are proven to keep
-         * PagingValid only: the rest of VmValid is checked here. */
+        /* Every operation keeps VmValid (not proven for vm_map:
+         * docs/trusted-base.md, "Between proven calls"); checked here by a
+         * scan of the pool. */
         const char *broken = vm_valid_by_scan();
         if (broken)
             fail(broken, (uint64_t)steps, b);

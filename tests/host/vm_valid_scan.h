@@ -1,7 +1,7 @@
 /* VmValid (spec/vmspace.acsl) checked by a scan of the whole pool, for
- * the host tests and the vm fuzzer. vm_map, vm_unmap, vm_protect and
- * vm_prune are proven to keep PagingValid only; this is how the tests check
- * that they keep the rest of VmValid too (docs/trusted-base.md, "Between
+ * the host tests and the vm fuzzer: a run-time check, written from the
+ * predicate and not from the proofs, that every operation keeps it (proven
+ * for the vmspace calls, vm_map not yet: docs/trusted-base.md, "Between
  * proven calls"). */
 #ifndef ISOLA_TESTS_HOST_VM_VALID_SCAN_H
 #define ISOLA_TESTS_HOST_VM_VALID_SCAN_H
