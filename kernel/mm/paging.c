@@ -311,8 +311,10 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
     //@ assert mid_valid: PagingValid;
     //@ assert mid_leaves: LeavesSameExcept{Pre, Here}(-1, -1);
     //@ assert mid_walk: WalkL1(root, va) == t1 && SpaceRoot(root);
+    //@ assert mid_table: TableOf(t1, root, 1) && pmm_desc_prefix[u] == t1 * 512 + i;
     /*@ ghost Mid: ; */
     frame_pool[t1][i] = pte_make(u, flags);
+    //@ assert slot_decode: PteFrame(frame_pool[t1][i]) == u && PteFlags(frame_pool[t1][i]) == flags;
     //@ assert slot_only: PoolSameExceptSlot{Mid, Here}(t1, i);
     //@ assert slot_ctx: SetLeafCtx{Mid, Here}(t1, i);
     //@ assert slot_new: SlotOk(t1, i);
