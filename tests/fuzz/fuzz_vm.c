@@ -95,17 +95,26 @@ static uint32_t hw_frame(uint64_t e)
     return (uint32_t)(((e & HW_ADDR) - POOL_PHYS_BASE) / PAGE_SIZE);
 }
 
+/* The table the walk of va in root reaches at `level` (4: root itself;
+ * 1: the page table), read with the hardware layout, or PMM_NONE where an
+ * entry above it is not present. */
+static uint32_t hw_table(uint32_t root, uint64_t va, unsigned level)
+{
+    uint32_t t = root;
+    for (unsigned l = 4; l > level && t != PMM_NONE; l--) {
+        uint64_t e = frame_pool[t][HW_IX(va, l)];
+        t = (e & HW_P) ? hw_frame(e) : PMM_NONE;
+    }
+    return t;
+}
+
 /* Frames vm_map needs for va in root, read with the hardware layout:
  * the missing tables plus the page. */
 static uint32_t hw_frames_needed(uint32_t root, uint64_t va)
 {
-    uint32_t t = root;
-    for (unsigned level = 4; level >= 2; level--) {
-        uint64_t e = frame_pool[t][HW_IX(va, level)];
-        if (!(e & HW_P))
-            return level;
-        t = hw_frame(e);
-    }
+    for (unsigned level = 3; level >= 1; level--)
+        if (hw_table(root, va, level) == PMM_NONE)
+            return level + 1;
     return 1;
 }
 
@@ -281,11 +290,7 @@ static void op_map(int i)
  * nothing, else nothing changes) and the model (every page stays). */
 static void prune_block(struct mspace *s, uint64_t va)
 {
-    uint32_t t = s->root;
-    for (unsigned level = 4; level >= 2 && t != PMM_NONE; level--) {
-        uint64_t e = frame_pool[t][HW_IX(va, level)];
-        t = (e & HW_P) ? hw_frame(e) : PMM_NONE;
-    }
+    uint32_t t = hw_table(s->root, va, 1);
     bool empty = t != PMM_NONE;
     for (uint32_t w = 0; empty && w < FRAME_WORDS; w++)
         empty = frame_pool[t][w] == 0;

@@ -418,12 +418,15 @@ static void clone_destroy_cycles_keep_count(void **state)
 #define KEEP_SLOTS 4
 #define KEEP_STEPS 20000
 
+enum keep_op { KEEP_CREATE, KEEP_MAP, KEEP_UNMAP, KEEP_PROTECT, KEEP_PRUNE, KEEP_CLONE, KEEP_DESTROY,
+               KEEP_OPS };
+
 /* vm_space_unmap, vm_space_protect and vm_space_prune (the kernel's calls)
  * are proven to keep VmValid, which clone and destroy require; vm_map is
- * not yet (docs/trusted-base.md, "Between proven calls"). A run-time check with an independent C reading
- * of VmValid: 20,000 random operations of every kind over four spaces in a
- * pool of 300 frames (running out of frames happens), VmValid scanned after
- * each. */
+ * not yet (docs/trusted-base.md, "Between proven calls"). A run-time check
+ * with an independent C reading of VmValid: 20,000 random operations of
+ * every kind over four spaces in a pool of 300 frames (running out of
+ * frames happens), VmValid scanned after each. */
 /* covers: vm_map.marks_kept vm_unmap.space_step vm_unmap.marks_kept
  * covers: vm_protect.space_step vm_protect.marks_kept vm_prune.space_step vm_prune.marks_kept
  * covers: vm_space_unmap.vm_valid vm_space_protect.vm_valid vm_space_prune.vm_valid */
@@ -436,31 +439,34 @@ static void paging_ops_keep_vm_valid(void **state)
     uint32_t roots[KEEP_SLOTS];
     for (unsigned i = 0; i < KEEP_SLOTS; i++)
         roots[i] = PMM_NONE;
-    unsigned done[7] = { 0 };
+    unsigned done[KEEP_OPS] = { 0 };
     for (unsigned step = 0; step < KEEP_STEPS; step++) {
         /* Weights: map 4, unmap 5, protect 2, prune 4, clone 1 (into an
          * empty slot); 1 step in 64 destroys; an empty slot is created. */
-        static const unsigned pick[16] = { 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 4, 4, 4, 4, 5 };
+        static const enum keep_op pick[16] = {
+            KEEP_MAP, KEEP_MAP, KEEP_MAP, KEEP_MAP, KEEP_UNMAP, KEEP_UNMAP, KEEP_UNMAP, KEEP_UNMAP,
+            KEEP_UNMAP, KEEP_PROTECT, KEEP_PROTECT, KEEP_PRUNE, KEEP_PRUNE, KEEP_PRUNE, KEEP_PRUNE,
+            KEEP_CLONE };
         unsigned i = (unsigned)host_rand_below(KEEP_SLOTS);
-        unsigned op = host_rand_below(64) == 0 ? 6 : pick[host_rand_below(16)];
+        enum keep_op op = host_rand_below(64) == 0 ? KEEP_DESTROY : pick[host_rand_below(16)];
         uint32_t r = roots[i];
         /* 64 vas: 8 pages in each of 4 blocks of 2 MiB, in 2 regions of
          * 1 GiB, so that page tables fill, empty and get pruned. */
         uint64_t va = 0x400000ull + host_rand_below(8) * 4096 + host_rand_below(4) * (2ull << 20) +
                       host_rand_below(2) * (1ull << 30);
         if (r == PMM_NONE)
-            op = 0;
+            op = KEEP_CREATE;
         mm_status st = MM_OK;
         switch (op) {
-        case 0:
+        case KEEP_CREATE:
             if ((roots[i] = vm_space_create()) == PMM_NONE)
                 st = MM_NO_MEMORY;
             break;
-        case 1: st = vm_map(r, va, (uint32_t)host_rand_below(4)); break;
-        case 2: st = vm_space_unmap(r, va); break;
-        case 3: st = vm_space_protect(r, va, (uint32_t)host_rand_below(4)); break;
-        case 4: st = vm_space_prune(r, va); break;
-        case 5: {
+        case KEEP_MAP: st = vm_map(r, va, (uint32_t)host_rand_below(4)); break;
+        case KEEP_UNMAP: st = vm_space_unmap(r, va); break;
+        case KEEP_PROTECT: st = vm_space_protect(r, va, (uint32_t)host_rand_below(4)); break;
+        case KEEP_PRUNE: st = vm_space_prune(r, va); break;
+        case KEEP_CLONE: {
             unsigned j = 0;
             while (j < KEEP_SLOTS && roots[j] != PMM_NONE)
                 j++;
@@ -470,7 +476,7 @@ static void paging_ops_keep_vm_valid(void **state)
                 st = MM_NO_MEMORY;
             break;
         }
-        default:
+        default:   /* KEEP_DESTROY */
             assert_int_equal(vm_space_destroy(r), MM_OK);
             roots[i] = PMM_NONE;
             break;
@@ -478,15 +484,16 @@ static void paging_ops_keep_vm_valid(void **state)
         done[op] += st == MM_OK;
         const char *broken = vm_valid_by_scan();
         if (broken)
-            fail_msg("step %u, op %u on slot %u: %s no longer holds", step, op, i, broken);
+            fail_msg("step %u, op %u on slot %u: %s no longer holds", step, (unsigned)op, i, broken);
     }
-    /* Every kind of operation succeeded many times, prune included. */
-    for (unsigned op = 0; op < 7; op++)
-        if (done[op] < 15)
-            fail_msg("operation %u succeeded only %u times (create %u map %u unmap %u protect %u prune %u clone %u destroy %u)", op, done[op], done[0], done[1], done[2], done[3], done[4], done[5], done[6]);
     printf("# paging_ops_keep_vm_valid: VmValid after %u steps; succeeded: %u create, %u map, "
            "%u unmap, %u protect, %u prune, %u clone, %u destroy\n", KEEP_STEPS,
-           done[0], done[1], done[2], done[3], done[4], done[5], done[6]);
+           done[KEEP_CREATE], done[KEEP_MAP], done[KEEP_UNMAP], done[KEEP_PROTECT],
+           done[KEEP_PRUNE], done[KEEP_CLONE], done[KEEP_DESTROY]);
+    /* Every kind of operation succeeded many times, prune included. */
+    for (unsigned op = 0; op < KEEP_OPS; op++)
+        if (done[op] < 15)
+            fail_msg("operation %u succeeded only %u times (see the line above)", op, done[op]);
     for (unsigned i = 0; i < KEEP_SLOTS; i++)
         if (roots[i] != PMM_NONE)
             assert_int_equal(vm_space_destroy(roots[i]), MM_OK);

@@ -63,9 +63,10 @@ const char *vm_valid_by_scan(void)
         const char *why = st == FRAME_TABLE ? table_ok_by_scan(f) : NULL;
         if (why)
             return why;
-        for (uint32_t i = 256; is_space_root(f) && i < 512; i++)
-            if (frame_pool[f][i] != frame_pool[vm_kernel_template][i])
-                return "SpacesShareKernel";
+        if (is_space_root(f))
+            for (uint32_t i = 256; i < 512; i++)
+                if (frame_pool[f][i] != frame_pool[vm_kernel_template][i])
+                    return "SpacesShareKernel";
     }
     return nfree == pmm_nfree ? NULL : "PmmValid (pmm_nfree)";
 }
