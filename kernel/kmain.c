@@ -135,6 +135,15 @@ static void kmain_apply_arg(const struct cmdline_word *w, const struct selftest 
 {
     if (kmain_apply_proc_arg(w))
         return;
+    if (cmdline_eq(w->key, w->key_len, "frames")) {
+        if (cmdline_eq(w->value, w->value_len, "rep"))
+            pmm_rep_strings = 1;
+        else if (cmdline_eq(w->value, w->value_len, "loop"))
+            pmm_rep_strings = 0;
+        else
+            kprintf("cmdline: ignoring '%.*s' (frames=rep or frames=loop)\n", (int)w->word_len, w->word);
+        return;
+    }
     if (cmdline_eq(w->key, w->key_len, "test")) {
         const struct selftest *t = selftest_find(w->value, w->value_len);
         if (t)
@@ -191,6 +200,7 @@ static void kmain_banner(const struct boot_info *bi, uint32_t free_frames)
     kprintf("usable RAM: %lu KiB (%lu MiB)\n", bi->usable_bytes / 1024,
             bi->usable_bytes / (1024 * 1024));
     kprintf("timer: %u Hz\n", TIMER_HZ);
+    kprintf("frames zeroed and copied by: %s\n", pmm_rep_strings ? "rep stosq/movsq" : "loop");
     kprintf("frame pool: %u free frames of %u (%u MiB free)\n", free_frames,
             POOL_FRAMES, free_frames / (1024 * 1024 / PAGE_SIZE));
 }
@@ -268,6 +278,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     uint64_t mapped = ram_top > DIRECT_MAP_SIZE ? ram_top : DIRECT_MAP_SIZE;
     kprintf("direct map: physical 0-0x%lx at 0x%lx\n", mapped, (uint64_t)DIRECT_MAP_BASE);
     kprintf("cmdline: '%s'\n", boot_info.cmdline);
+    pmm_rep_strings = (uint8_t)cpu_has_erms();
     const struct selftest *test = kmain_parse_cmdline(boot_info.cmdline);
     kmain_print_boot_info(&boot_info);
     uint32_t free_frames = mm_boot_init(&boot_info);

@@ -17,6 +17,13 @@ KERNEL_CODEGEN := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -mno-r
                   -mcmodel=kernel -mgeneral-regs-only -O2 -flto -g \
                   -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-omit-frame-pointer \
                   -fcf-protection=none
+# How gcc expands a memset or memcpy it generates: 256 bytes and less as
+# plain moves, more as one `rep stosq` / `rep movsq`. pmm.c's _rep helpers
+# become exactly that (one per frame); the loops chosen when pmm_rep_strings
+# is 0 stay loops (gcc cannot tell the rows of frame_pool apart).
+KERNEL_STRINGOPS := -mmemset-strategy=unrolled_loop:256:noalign,rep_8byte:-1:noalign \
+                    -mmemcpy-strategy=unrolled_loop:256:noalign,rep_8byte:-1:noalign
+KERNEL_CODEGEN += $(KERNEL_STRINGOPS)
 KERNEL_WARN   := -Wall -Wextra -Werror
 KERNEL_CFLAGS := $(KERNEL_CODEGEN) $(KERNEL_WARN) -Iinclude -I$(BUILD)/gen -MMD -MP
 KERNEL_ASFLAGS := -f elf64 -g -F dwarf -I$(BUILD)/gen/

@@ -55,6 +55,16 @@ static inline uint64_t read_rflags(void)
     return v;
 }
 
+/* CPUID leaf `leaf`, subleaf `sub`: r[0..3] = eax, ebx, ecx, edx. */
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+/* True iff CPUID reports ERMS (leaf 7, EBX bit 9): the CPU runs `rep movs`
+ * and `rep stos` fast. QEMU's qemu64 model does not report it. */
+int cpu_has_erms(void);
+
 /* Never returns: interrupts off, halt forever. */
 __attribute__((noreturn)) void cpu_halt_forever(void);
 

@@ -48,6 +48,12 @@ extern uint32_t pmm_top;
  * destroy's scan for r's frames stops there too, however high the frames of
  * other spaces are. */
 extern uint32_t pmm_owner_top[POOL_FRAMES];
+/* How frames are zeroed and copied: nonzero = one `rep stosq` / `rep movsq`
+ * per frame, 0 = an unrolled loop of 8-byte moves. Set once at boot, before
+ * the first claim, from CPUID (ERMS: the CPU runs string instructions fast;
+ * QEMU's TCG runs them far slower than the loop). It changes how, never
+ * what: every contract below holds whatever its value. */
+extern uint8_t pmm_rep_strings;
 
 #include "../../spec/pmm.acsl"
 
