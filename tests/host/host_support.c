@@ -42,6 +42,13 @@ uint64_t host_rand_below(uint64_t n)
     return host_rand() % n;
 }
 
+int host_rep_teardown(void **state)
+{
+    (void)state;
+    pmm_rep_strings = 0;
+    return 0;
+}
+
 uint32_t host_pool_reset(uint32_t first, uint32_t n)
 {
     pmm_init();

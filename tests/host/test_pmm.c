@@ -21,6 +21,12 @@ static int setup_small_pool(void **state)
     return 0;
 }
 
+static int setup_small_pool_rep(void **state)
+{
+    pmm_rep_strings = 1;
+    return setup_small_pool(state);
+}
+
 /* Counts frames in state st by the accessor. */
 static uint32_t count_state(enum frame_state st)
 {
@@ -322,6 +328,9 @@ int main(void)
         cmocka_unit_test_setup(alloc_returns_zeroed_frame, setup_small_pool),
         cmocka_unit_test_setup(claim_copy_copies_source, setup_small_pool),
         cmocka_unit_test_setup(alloc_many_all_zeroed_and_distinct, setup_small_pool),
+        HOST_REP_TEST(alloc_returns_zeroed_frame, setup_small_pool_rep),
+        HOST_REP_TEST(claim_copy_copies_source, setup_small_pool_rep),
+        HOST_REP_TEST(alloc_many_all_zeroed_and_distinct, setup_small_pool_rep),
         cmocka_unit_test_setup(free_refusals_change_nothing, setup_small_pool),
         cmocka_unit_test_setup(free_table_and_user_frames, setup_small_pool),
         cmocka_unit_test_setup(exhaustion_and_recovery, setup_small_pool),

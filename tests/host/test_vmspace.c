@@ -205,6 +205,12 @@ static int setup_pool(void **state)
     return 0;
 }
 
+static int setup_pool_rep(void **state)
+{
+    pmm_rep_strings = 1;
+    return setup_pool(state);
+}
+
 static struct model parent_model, other_model;
 
 /* ---- template and create ------------------------------------------------- */
@@ -586,6 +592,9 @@ int main(void)
         cmocka_unit_test_setup(clone_destroy_cycles_keep_count, setup_pool),
         cmocka_unit_test_setup(clone_out_of_memory_at_every_allocation, setup_pool),
         cmocka_unit_test_setup(paging_ops_keep_vm_valid, setup_pool),
+        HOST_REP_TEST(clone_matches_model, setup_pool_rep),
+        HOST_REP_TEST(clone_destroy_cycles_keep_count, setup_pool_rep),
+        HOST_REP_TEST(clone_out_of_memory_at_every_allocation, setup_pool_rep),
     };
     host_rand_init(40);
     return cmocka_run_group_tests(tests, NULL, NULL);
