@@ -299,6 +299,7 @@ def bench_host(prog):
             res[m.group(1)].append(fields(line))
         elif line.startswith("clonebench: pool_frames="):
             res["pool_frames"] = fields(line)["pool_frames"]
+            res["frames"] = fields(line).get("frames", "loop")
     log(name + ": clone/memcpy ratios " + ", ".join(
         "N=%d %.1f" % (c["pages"], c["ratio"]) for c in res["clone"]))
     return res

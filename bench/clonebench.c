@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <cpuid.h>
 
 #include "mm/vmspace.h"
 #include "mm/paging.h"
@@ -179,7 +180,23 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
     }
 }
 
-/* Clone vs memcpy and destroy per N, the whole pool usable. */
+/* How the kernel would zero and copy frames on this CPU (kmain: ERMS). */
+static uint8_t cb_cpu_rep;
+
+/* CPUID leaf 7 EBX bit 9 (ERMS), as cpu_has_erms() reads it in the kernel. */
+static uint8_t cb_has_erms(void)
+{
+    unsigned a, b, c, d;
+    if (__get_cpuid_max(0, NULL) < 7)
+        return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    (void)a; (void)c; (void)d;
+    return (b >> 9) & 1;
+}
+
+/* Clone vs memcpy and destroy per N, the whole pool usable. clone_us is
+ * with frames zeroed and copied the way the kernel picks on this CPU (timed
+ * interleaved with memcpy); loop_us and rep_us time clone each way. */
 static void cb_clone_vs_memcpy(void)
 {
     static const uint32_t sizes[] = { 1, 64, 1024, 8192 };
@@ -190,10 +207,14 @@ static void cb_clone_vs_memcpy(void)
             cb_fail("parent set-up");
             return;
         }
-        double c, d, m;
+        double c, d, m, other, od;
+        pmm_rep_strings = !cb_cpu_rep;
+        cb_time_clone(p, sizes[k], &other, &od, NULL);
+        pmm_rep_strings = cb_cpu_rep;
         cb_time_clone(p, sizes[k], &c, &d, &m);
-        printf("clonebench: clone pages=%u clone_us=%.2f destroy_us=%.2f memcpy_us=%.2f ratio=%.2f\n",
-               sizes[k], c / 1e3, d / 1e3, m / 1e3, c / m);
+        printf("clonebench: clone pages=%u clone_us=%.2f destroy_us=%.2f memcpy_us=%.2f ratio=%.2f "
+               "loop_us=%.2f rep_us=%.2f\n", sizes[k], c / 1e3, d / 1e3, m / 1e3, c / m,
+               (cb_cpu_rep ? other : c) / 1e3, (cb_cpu_rep ? c : other) / 1e3);
     }
 }
 
@@ -249,7 +270,10 @@ int main(int argc, char **argv)
     /* The kernel's pool is RAM; the host's is a BSS array whose pages fault
      * in on first touch: touch them all once so no timing pays for that. */
     memset(frame_pool, 0, sizeof frame_pool);
-    printf("clonebench: pool_frames=%u mode=%s\n", POOL_FRAMES, cb_smoke ? "smoke" : "full");
+    cb_cpu_rep = cb_has_erms();
+    pmm_rep_strings = cb_cpu_rep;
+    printf("clonebench: pool_frames=%u mode=%s frames=%s\n", POOL_FRAMES, cb_smoke ? "smoke" : "full",
+           cb_cpu_rep ? "rep" : "loop");
     cb_clone_vs_memcpy();
     cb_pool_size();
     cb_occupancy();

@@ -35,12 +35,12 @@ CAUSES = {
         "pmm_hint (one past the frame claimed last, or the lowest frame freed "
         "since) and wraps (kernel/mm/pmm.c), so a run of N allocations reads "
         "O(N) descriptors in all (see Scaling). Each user frame is written "
-        "once, by pmm_claim_copy, but 8 bytes per step (a loop GCC unrolls 8 "
-        "times): the kernel is built with -mgeneral-regs-only (it saves no "
-        "vector state), and the one instruction that copies as fast as the "
-        "host's memcpy without vector registers, rep movsq, made fork four "
-        "times slower under QEMU's TCG (bench/README.md, \"Tried and not "
-        "kept\"). A small clone is dominated by its "
+        "once, by pmm_claim_copy: on a CPU that reports ERMS (this host, if the "
+        "Clone vs memcpy section says frames=rep) with one rep movsq, as fast as "
+        "the host's vector memcpy for a page in cache; under QEMU's qemu64 "
+        "model 8 bytes per step (a loop GCC unrolls 8 times; the kernel saves no "
+        "vector state, so it is built with -mgeneral-regs-only). "
+        "A small clone is dominated by its "
         "fixed cost: a root and three tables zeroed, the kernel half of the "
         "root copied, and every slot of the parent's root, directory-pointer, "
         "directory and page tables read (about 1,800 entries for one page; "
@@ -143,7 +143,8 @@ def summary_rows(r):
                          "-"))
     h = r.get("host") or {}
     for c in h.get("clone", []):
-        rows.append(("vm_space_clone of %d page%s (host)" % (c["pages"], "s" * (c["pages"] != 1)), fmt(c["clone_us"]) + " us",
+        rows.append(("vm_space_clone of %d page%s (host, frames=%s)"
+                     % (c["pages"], "s" * (c["pages"] != 1), h.get("frames", "loop")), fmt(c["clone_us"]) + " us",
                      "memcpy " + fmt(c["memcpy_us"]) + " us", fmt(c["ratio"]) + " (time)", GOALS["clone"]))
     p = r.get("prove")
     if p:
@@ -284,18 +285,26 @@ def section_clone(h, wk):
         return "Not measured in this run."
     wkc = {c["pages"]: c for c in (wk or {}).get("clone", [])}
     rows = [(c["pages"], fmt(c["clone_us"]), fmt(c["memcpy_us"]), fmt(c["ratio"]),
-             fmt(c["clone_us"] * 1e3 / c["pages"]), fmt(c["destroy_us"]),
-             fmt(wkc.get(c["pages"], {}).get("destroy_us")))
+             fmt(c["clone_us"] * 1e3 / c["pages"]), fmt(c.get("loop_us")), fmt(c.get("rep_us")),
+             fmt(c["destroy_us"]), fmt(wkc.get(c["pages"], {}).get("destroy_us")))
             for c in h["clone"]]
+    mode = h.get("frames", "loop")
     return "\n".join([
         "`bench/clonebench` on the host, linked from the kernel's own kernel/mm sources and the "
         "host frame pool of tests/host (POOL_FRAMES = %d). A parent space gets N writable pages "
         "(vm_map), then the median time of vm_space_clone (checked equal to the parent) is "
-        "compared with the median time of memcpy of N x 4 KiB between two touched buffers."
+        "compared with the median time of memcpy of N x 4 KiB between two touched buffers. "
+        "The kernel/mm files are compiled with the kernel's code-generation flags (bench/bench.mk)."
         % h.get("pool_frames", 0),
         "",
+        "Frames are zeroed and copied the way the kernel picks on this CPU: **frames=%s** (%s). "
+        "The clone column and the ratio are that way; the loop and rep columns time clone each "
+        "way (the loop is what Isola runs under QEMU's qemu64 model in the fork figures)."
+        % (mode, "CPUID reports ERMS: one rep stosq / rep movsq per frame" if mode == "rep"
+           else "no ERMS: an unrolled loop of 8-byte moves"),
+        "",
         table(("N pages", "clone us", "memcpy us", "ratio clone/memcpy", "clone ns/page",
-               "destroy us", "walk destroy us"), rows),
+               "clone us, loop", "clone us, rep", "destroy us", "walk destroy us"), rows),
         "",
         "The last column is an experiment, not the kernel: clonebench-walk links "
         "bench/walkdestroy.c, a vm_space_destroy that walks the space's own tables instead of "
