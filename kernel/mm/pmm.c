@@ -107,7 +107,11 @@ uint32_t pmm_find_free(void)
  * (mk/kernel.mk, KERNEL_STRINGOPS) expands inline. A memcpy needs to know
  * that d and s do not overlap, hence the restrict parameters, and noinline
  * keeps them a function's parameters. Frama-C proves the loops. */
+#if defined(__clang__)   /* the host fuzzers: clang has no optimize attribute */
+#define PMM_REP_LOOP __attribute__((noinline))
+#else
 #define PMM_REP_LOOP __attribute__((noinline, optimize("tree-loop-distribute-patterns")))
+#endif
 
 /*@ requires \valid(d + (0 .. FRAME_WORDS - 1));
     assigns d[0 .. FRAME_WORDS - 1];

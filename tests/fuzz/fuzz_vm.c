@@ -440,10 +440,13 @@ static void op_destroy(int i)
 
 /* ---- the driver --------------------------------------------------------- */
 
-/* Pool of 8..135 frames, the template, empty slots. */
+/* Pool of 8..135 frames (the byte's low 7 bits), frames zeroed and copied
+ * by rep stosq/movsq or by the loops (its top bit), the template, empty
+ * slots. */
 static void reset(uint8_t size_byte)
 {
     pool_n = 8 + size_byte % 128;
+    pmm_rep_strings = size_byte >> 7;
     host_pool_reset(POOL_FIRST, pool_n);
     for (int i = 0; i < 512; i++)
         boot_pml4[i] = i < 256 ? 0 : 0x100003ull + (uint64_t)i * 0x1000;
