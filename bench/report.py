@@ -377,7 +377,7 @@ def slowest(r):
         for n, t in fk["latency_ratio_isola_over_linux"].items():
             cands.append(("fork cycle time Isola/Linux at %s pages" % n, t, t, "fork"))
     for c in (r.get("host") or {}).get("clone", []):
-        cands.append(("clone/memcpy at %d pages" % c["pages"], c["ratio"], c["ratio"] / 1.5, "clone"))
+        cands.append(("clone/memcpy at %d page%s" % (c["pages"], "s" * (c["pages"] != 1)), c["ratio"], c["ratio"] / 1.5, "clone"))
     return max(cands, key=lambda c: c[2]) if cands else None
 
 
