@@ -110,7 +110,8 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals"):
     if pass_name == "goals":
         cmd += ["-wp-no-smoke-tests",
                 "-print", "-ocode", os.path.join(logdir, module + ".printed.c")]
-        return cmd + flags + [property_selection(flags, ["assigns"])]
+        return cmd + flags + [property_selection(flags, ["assigns"],
+                                                 LEMMAS_OWNED_ELSEWHERE.get(module, ()))]
     if pass_name == "assigns":
         return cmd + ["-wp-no-smoke-tests"] + flags + \
             [property_selection(flags, SMOKE_PASS_SKIPPED)]
@@ -203,14 +204,42 @@ def write_hints(result):
 # given; make mutants names properties that way), if any, minus the given
 # categories. WP reads such a list as "these names, but none of these
 # categories"; with no name, as "everything but these categories".
-def property_selection(flags, skipped):
+def property_selection(flags, skipped, skipped_names=()):
     names = []
     for i, a in enumerate(flags):
         if a.startswith("-wp-prop="):
             names = [n for n in a.split("=", 1)[1].split(",") if n]
         elif a == "-wp-prop" and i + 1 < len(flags):
             names = [n for n in flags[i + 1].split(",") if n]
-    return "-wp-prop=" + ",".join(names + ["-@" + c for c in skipped])
+    return "-wp-prop=" + ",".join(names + ["-@" + c for c in skipped] +
+                                  ["-" + n for n in skipped_names])
+
+
+# Each lemma is proved once per run. The lemmas of spec/<m>.acsl are goals
+# of module m; another module that includes the file (vmspace and uaccess
+# include spec/paging.acsl) uses them as hypotheses, as WP does with every
+# lemma in scope, but does not prove them again when m is proved in the
+# same run: main() fills LEMMAS_OWNED_ELSEWHERE[module] with those names for
+# the goals pass. When m is not in the run (PROVE_MODULES=vmspace, a
+# mutant), the module proves them itself. A module replayed from its last
+# result proved them on the same inputs (the spec file is part of its key).
+LEMMAS_OWNED_ELSEWHERE = {}
+LEMMA_RE = re.compile(r"^\s*lemma\s+(\w+)\s*[{:]", re.M)
+
+
+# The lemma names of spec/<module>.acsl ([] if there is no such file).
+def spec_lemmas(module):
+    path = os.path.join(ROOT, "spec", module + ".acsl")
+    if not os.path.exists(path):
+        return []
+    return LEMMA_RE.findall(read(path))
+
+
+# For the modules of one run: module -> the lemma names another module of
+# the run proves (see LEMMAS_OWNED_ELSEWHERE).
+def plan_lemma_owners(modules):
+    owned = {m: spec_lemmas(m) for m in modules}
+    return {m: sorted(n for o in modules if o != m for n in owned[o]) for m in modules}
 
 
 SMOKE_PROVER = "z3"
@@ -1111,6 +1140,7 @@ def main():
         print("FAIL: prove (no proven sources given)")
         return 1
     mods, unknown = select(args.srcs, os.environ.get("PROVE_MODULES", ""))
+    LEMMAS_OWNED_ELSEWHERE.update(plan_lemma_owners([m for _, m in mods]))
     failed = 0
     for name in unknown:
         print("FAIL: prove %s (not a module of PROVEN_SRCS)" % name)
