@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <cpuid.h>
 
+#include "arch/cpu.h"
 #include "mm/vmspace.h"
 #include "mm/paging.h"
 #include "host_support.h"
@@ -183,17 +183,6 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
 /* How the kernel would zero and copy frames on this CPU (kmain: ERMS). */
 static uint8_t cb_cpu_rep;
 
-/* CPUID leaf 7 EBX bit 9 (ERMS), as cpu_has_erms() reads it in the kernel. */
-static uint8_t cb_has_erms(void)
-{
-    unsigned a, b, c, d;
-    if (__get_cpuid_max(0, NULL) < 7)
-        return 0;
-    __cpuid_count(7, 0, a, b, c, d);
-    (void)a; (void)c; (void)d;
-    return (b >> 9) & 1;
-}
-
 /* Clone vs memcpy and destroy per N, the whole pool usable. clone_us is
  * with frames zeroed and copied the way the kernel picks on this CPU (timed
  * interleaved with memcpy); loop_us and rep_us time clone each way. */
@@ -270,7 +259,7 @@ int main(int argc, char **argv)
     /* The kernel's pool is RAM; the host's is a BSS array whose pages fault
      * in on first touch: touch them all once so no timing pays for that. */
     memset(frame_pool, 0, sizeof frame_pool);
-    cb_cpu_rep = cb_has_erms();
+    cb_cpu_rep = (uint8_t)cpu_has_erms();
     pmm_rep_strings = cb_cpu_rep;
     printf("clonebench: pool_frames=%u mode=%s frames=%s\n", POOL_FRAMES, cb_smoke ? "smoke" : "full",
            cb_cpu_rep ? "rep" : "loop");

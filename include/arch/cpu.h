@@ -62,8 +62,17 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 }
 
 /* True iff CPUID reports ERMS (leaf 7, EBX bit 9): the CPU runs `rep movs`
- * and `rep stos` fast. QEMU's qemu64 model does not report it. */
-int cpu_has_erms(void);
+ * and `rep stos` fast. QEMU's qemu64 model does not report it. (Inline so
+ * that bench/clonebench asks the host CPU the kernel's own way.) */
+static inline int cpu_has_erms(void)
+{
+    uint32_t r[4];
+    cpuid(0, 0, r);
+    if (r[0] < 7)
+        return 0;
+    cpuid(7, 0, r);
+    return (r[1] >> 9) & 1;
+}
 
 /* Never returns: interrupts off, halt forever. */
 __attribute__((noreturn)) void cpu_halt_forever(void);
