@@ -235,11 +235,16 @@ def spec_lemmas(module):
     return LEMMA_RE.findall(read(path))
 
 
-# For the modules of one run: module -> the lemma names another module of
-# the run proves (see LEMMAS_OWNED_ELSEWHERE).
-def plan_lemma_owners(modules):
-    owned = {m: spec_lemmas(m) for m in modules}
-    return {m: sorted(n for o in modules if o != m for n in owned[o]) for m in modules}
+# For the (source, module) pairs of one run: module -> the lemmas in its
+# scope (in its preprocessed source) that another module of the run proves
+# (see LEMMAS_OWNED_ELSEWHERE).
+def plan_lemma_owners(mods):
+    owner = {n: m for _, m in mods for n in spec_lemmas(m)}
+    plan = {}
+    for src, m in mods:
+        in_scope = LEMMA_RE.findall((preprocessed(src) or b"").decode(errors="replace"))
+        plan[m] = sorted({n for n in in_scope if owner.get(n, m) != m})
+    return plan
 
 
 SMOKE_PROVER = "z3"
@@ -926,15 +931,23 @@ def tool_versions():
     return out
 
 
-def replay_key(src, module, timeout, par):
+# src after the C preprocessor, with the ACSL comments kept (bytes), or None
+# if gcc fails. Read once per run: the lemma plan and the replay key use it.
+@functools.lru_cache(maxsize=None)
+def preprocessed(src):
     try:
         pre = subprocess.run(["gcc", "-E", "-C", "-Iinclude", "-Ispec", "-I.", src],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except OSError:
         return None
-    if pre.returncode != 0:
+    return pre.stdout if pre.returncode == 0 else None
+
+
+def replay_key(src, module, timeout, par):
+    pre = preprocessed(src)
+    if pre is None:
         return None
-    h = hashlib.sha256(pre.stdout)
+    h = hashlib.sha256(pre)
     for pass_name in PASSES:
         cmd = frama_c_command(src, module, timeout, par, RESULTS_DIR, pass_name)
         h.update(json.dumps(settings_argv(cmd)).encode())
@@ -1140,7 +1153,7 @@ def main():
         print("FAIL: prove (no proven sources given)")
         return 1
     mods, unknown = select(args.srcs, os.environ.get("PROVE_MODULES", ""))
-    LEMMAS_OWNED_ELSEWHERE.update(plan_lemma_owners([m for _, m in mods]))
+    LEMMAS_OWNED_ELSEWHERE.update(plan_lemma_owners(mods))
     failed = 0
     for name in unknown:
         print("FAIL: prove %s (not a module of PROVEN_SRCS)" % name)
