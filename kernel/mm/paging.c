@@ -382,6 +382,7 @@ static uint32_t pt_table_at(uint32_t t, uint32_t i)
     ensures leaf_marks: MarksKept{Pre, Post};
     ensures leaf_fresh: PmmFrame(\result) && \at(pmm_desc_state[\result], Pre) == FRAME_FREE;
     ensures leaf_entry: LeafPte(root, va) == LeafEntry(\result, flags);
+    ensures leaf_lookup: Mapped(root, va) && LookupFrame(root, va) == \result && LookupFlags(root, va) == flags;
     ensures leaf_user: pmm_desc_state[\result] == FRAME_USER && pmm_desc_owner[\result] == root &&
                        FrameZero(\result);
     ensures leaf_count: pmm_nfree == \old(pmm_nfree) - 1;
