@@ -298,8 +298,9 @@ def bench_host(prog):
         if m:
             res[m.group(1)].append(fields(line))
         elif line.startswith("clonebench: pool_frames="):
-            res["pool_frames"] = fields(line)["pool_frames"]
-            res["frames"] = fields(line).get("frames", "loop")
+            f = fields(line)
+            res["pool_frames"] = f["pool_frames"]
+            res["frames"] = f.get("frames", "loop")
     log(name + ": clone/memcpy ratios " + ", ".join(
         "N=%d %.1f" % (c["pages"], c["ratio"]) for c in res["clone"]))
     return res

@@ -81,6 +81,11 @@ def fmt(x, digits=3):
     return "{:,.{}f}".format(x, dec)
 
 
+def pages(n):
+    """'1 page', 'N pages'."""
+    return "%d page%s" % (n, "s" * (n != 1))
+
+
 def table(head, rows):
     """A Markdown table."""
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -137,14 +142,14 @@ def summary_rows(r):
                          "Linux " + fmt(fk["linux"]["rate_after"]["host_per_s"]) + " /s",
                          fmt(fk["rate_after_ratio_isola_over_linux"]), GOALS["fork_rate"]))
         for a, l in zip(fk["isola"]["latency"], fk["linux"]["latency"]):
-            rows.append(("fork cycle after touching %d page%s (host clock)" % (a["pages"], "s" * (a["pages"] != 1)),
+            rows.append(("fork cycle after touching %s (host clock)" % pages(a["pages"]),
                          fmt(a["host_us_per_cycle"]) + " us", "Linux " + fmt(l["host_us_per_cycle"]) + " us",
                          fmt(fk["latency_ratio_isola_over_linux"][str(a["pages"])]) + " (time)",
                          "-"))
     h = r.get("host") or {}
     for c in h.get("clone", []):
-        rows.append(("vm_space_clone of %d page%s (host, frames=%s)"
-                     % (c["pages"], "s" * (c["pages"] != 1), h.get("frames", "loop")), fmt(c["clone_us"]) + " us",
+        rows.append(("vm_space_clone of %s (host, frames=%s)" % (pages(c["pages"]), h.get("frames", "loop")),
+                     fmt(c["clone_us"]) + " us",
                      "memcpy " + fmt(c["memcpy_us"]) + " us", fmt(c["ratio"]) + " (time)", GOALS["clone"]))
     p = r.get("prove")
     if p:
@@ -377,7 +382,7 @@ def slowest(r):
         for n, t in fk["latency_ratio_isola_over_linux"].items():
             cands.append(("fork cycle time Isola/Linux at %s pages" % n, t, t, "fork"))
     for c in (r.get("host") or {}).get("clone", []):
-        cands.append(("clone/memcpy at %d page%s" % (c["pages"], "s" * (c["pages"] != 1)), c["ratio"], c["ratio"] / 1.5, "clone"))
+        cands.append(("clone/memcpy at " + pages(c["pages"]), c["ratio"], c["ratio"] / 1.5, "clone"))
     return max(cands, key=lambda c: c[2]) if cands else None
 
 
