@@ -165,6 +165,30 @@ static uint32_t vm_next(uint32_t t, uint32_t i)
     return pte_frame(e);
 }
 
+/* The first slot in [from, limit) of table t whose entry is present, limit
+ * when there is none: the clone loops jump over runs of empty slots with
+ * it (one tight loop, instead of a pass of the clone loop per slot).
+ * noinline: inlined into the clone loops, its loop shares their registers
+ * and a one-page clone took 1.26 us instead of 0.89 (bench/clonebench). */
+/*@ requires PmmFrame(t) && 0 <= from <= limit <= FRAME_WORDS;
+    assigns \nothing;
+    ensures range: from <= \result <= limit;
+    ensures skipped: \forall integer j; from <= j < \result ==> !PtePresent(frame_pool[t][j]);
+    ensures found: \result < limit ==> PtePresent(frame_pool[t][\result]);
+*/
+static __attribute__((noinline)) uint32_t vm_next_present(uint32_t t, uint32_t from, uint32_t limit)
+{
+    uint32_t i = from;
+    /*@ loop invariant range: from <= i <= limit;
+        loop invariant skipped: \forall integer j; from <= j < i ==> !PtePresent(frame_pool[t][j]);
+        loop assigns i;
+        loop variant limit - i;
+    */
+    while (i < limit && !pte_present(frame_pool[t][i]))
+        i++;
+    return i;
+}
+
 /* Free frame c becomes a zeroed table of space s at level lvl, linked
  * into the empty slot i of table t (of s, one level up). */
 /*@ requires vm_valid: VmValid;
@@ -346,6 +370,10 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
         if (!pte_present(e)) {
             /*@ assert empty: \forall integer va; UserVa(va) && WalkL1(p, va) == p1 && Ix1(va) == i ==>
                   WalkL1(s, va) == c1 && Corr(p, s, va); */
+            uint32_t k = vm_next_present(p1, i + 1, FRAME_WORDS);
+            /*@ assert skipped: \forall integer va; UserVa(va) && WalkL1(p, va) == p1 && i < Ix1(va) < k ==>
+                  WalkL1(s, va) == c1 && Corr(p, s, va); */
+            i = k - 1;
             continue;
         }
         mm_status st = vm_clone_leaf(s, c1, i, e);
@@ -456,6 +484,10 @@ static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
         if (p1 == PMM_NONE) {
             /*@ assert empty: \forall integer va; UserVa(va) && WalkL2(p, va) == p2 && Ix2(va) == i ==>
                   WalkL2(s, va) == c2 && Corr(p, s, va); */
+            uint32_t k = vm_next_present(p2, i + 1, FRAME_WORDS);
+            /*@ assert skipped: \forall integer va; UserVa(va) && WalkL2(p, va) == p2 && i < Ix2(va) < k ==>
+                  WalkL2(s, va) == c2 && Corr(p, s, va); */
+            i = k - 1;
             continue;
         }
         mm_status st = vm_clone_pd_slot(p, s, p2, c2, i, p1);
@@ -555,6 +587,10 @@ static mm_status vm_clone_pdpt(uint32_t p, uint32_t s, uint32_t p3, uint32_t c3)
         if (p2 == PMM_NONE) {
             /*@ assert empty: \forall integer va; UserVa(va) && WalkL3(p, va) == p3 && Ix3(va) == i ==>
                   WalkL3(s, va) == c3 && Corr(p, s, va); */
+            uint32_t k = vm_next_present(p3, i + 1, FRAME_WORDS);
+            /*@ assert skipped: \forall integer va; UserVa(va) && WalkL3(p, va) == p3 && i < Ix3(va) < k ==>
+                  WalkL3(s, va) == c3 && Corr(p, s, va); */
+            i = k - 1;
             continue;
         }
         mm_status st = vm_clone_pdpt_slot(p, s, p3, c3, i, p2);
@@ -642,6 +678,9 @@ static mm_status vm_clone_user_half(uint32_t p, uint32_t s)
         uint32_t p3 = vm_next(p, i);
         if (p3 == PMM_NONE) {
             /*@ assert empty: \forall integer va; UserVa(va) && Ix4(va) == i ==> Corr(p, s, va); */
+            uint32_t k = vm_next_present(p, i + 1, VM_KERNEL_FIRST);
+            /*@ assert skipped: \forall integer va; UserVa(va) && i < Ix4(va) < k ==> Corr(p, s, va); */
+            i = k - 1;
             continue;
         }
         mm_status st = vm_clone_root_slot(p, s, i, p3);

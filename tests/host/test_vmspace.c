@@ -133,6 +133,17 @@ static uint64_t random_va(void)
     }
 }
 
+/* Maps va (not yet in m) in space r with random flags and bytes, recorded in m. */
+static void model_add_page(struct model *m, uint32_t r, uint64_t va)
+{
+    struct model_page *p = &m->p[m->n++];
+    p->va = va;
+    p->flags = (uint32_t)host_rand_below(4);
+    uint32_t u = test_map(r, va, p->flags);
+    for (unsigned w = 0; w < FRAME_WORDS; w++)
+        p->words[w] = frame_pool[u][w] = host_rand_below(4) ? host_rand() : 0;
+}
+
 /* A new space with n random pages of random bytes and flags, recorded in m. */
 static uint32_t random_space(struct model *m, unsigned n)
 {
@@ -141,14 +152,8 @@ static uint32_t random_space(struct model *m, unsigned n)
     m->n = 0;
     while (m->n < n) {
         uint64_t va = random_va();
-        if (model_find(m, va))
-            continue;
-        struct model_page *p = &m->p[m->n++];
-        p->va = va;
-        p->flags = (uint32_t)host_rand_below(4);
-        uint32_t u = test_map(r, va, p->flags);
-        for (unsigned w = 0; w < FRAME_WORDS; w++)
-            p->words[w] = frame_pool[u][w] = host_rand_below(4) ? host_rand() : 0;
+        if (!model_find(m, va))
+            model_add_page(m, r, va);
     }
     return r;
 }
@@ -367,6 +372,37 @@ static void clone_matches_model(void **state)
         assert_int_equal(vm_space_destroy(p), MM_OK);
         assert_int_equal(pmm_free_count(), before);
     }
+}
+
+/* Pages at the first and last slot of every level and next to each other:
+ * where clone's jump over empty parent slots (vm_next_present) could start
+ * or land one slot off. */
+/* covers: vm_space_clone.clone_equal vm_space_clone.clone_fresh */
+static void clone_copies_edge_slots(void **state)
+{
+    (void)state;
+    static const uint64_t vas[] = {
+        0, 0x1000, 0x1ff000,                      /* PT slots 0, 1 and 511 */
+        0x200000, 0x3ff000,                       /* PD slot 1: PT slots 0 and 511 */
+        0x3fe00000, 0x40000000,                   /* PD slot 511, PDPT slot 1 */
+        0x7fc0000000, 0x8000000000,               /* PDPT slot 511, root slot 1 */
+        VM_USER_TOP - 0x2000, VM_USER_TOP - 0x1000, /* root slot 255, last two PT slots */
+    };
+    host_rand_init(43);
+    uint32_t before = pmm_free_count();
+    uint32_t p = vm_space_create();
+    assert_int_not_equal(p, PMM_NONE);
+    parent_model.n = 0;
+    for (unsigned k = 0; k < sizeof vas / sizeof vas[0]; k++)
+        model_add_page(&parent_model, p, vas[k]);
+    uint32_t c = vm_space_clone(p);
+    assert_int_not_equal(c, PMM_NONE);
+    assert_int_equal(owned_frames(c), owned_frames(p));
+    assert_space_is(c, &parent_model, p);
+    assert_space_is(p, &parent_model, c);
+    assert_int_equal(vm_space_destroy(c), MM_OK);
+    assert_int_equal(vm_space_destroy(p), MM_OK);
+    assert_int_equal(pmm_free_count(), before);
 }
 
 /* covers: vm_space_clone.clone_refused */
@@ -588,11 +624,13 @@ int main(void)
         cmocka_unit_test_setup(destroy_refusals_change_nothing, setup_pool),
         cmocka_unit_test_setup(destroy_scans_below_own_mark, setup_pool),
         cmocka_unit_test_setup(clone_matches_model, setup_pool),
+        cmocka_unit_test_setup(clone_copies_edge_slots, setup_pool),
         cmocka_unit_test_setup(clone_of_empty_space_and_refusals, setup_pool),
         cmocka_unit_test_setup(clone_destroy_cycles_keep_count, setup_pool),
         cmocka_unit_test_setup(clone_out_of_memory_at_every_allocation, setup_pool),
         cmocka_unit_test_setup(paging_ops_keep_vm_valid, setup_pool),
         HOST_REP_TEST(clone_matches_model, setup_pool_rep),
+        HOST_REP_TEST(clone_copies_edge_slots, setup_pool_rep),
         HOST_REP_TEST(clone_destroy_cycles_keep_count, setup_pool_rep),
         HOST_REP_TEST(clone_out_of_memory_at_every_allocation, setup_pool_rep),
     };
