@@ -110,6 +110,8 @@ uint32_t pt_root_create(void);
     ensures paging_valid: PagingValid;
     // marks_kept: both high-water marks still bound what they bounded.
     ensures marks_kept: MarksKept{Pre, Post};
+    // space_step: the same space roots; the kernel's frames and every root's kernel half untouched; every table or user frame one of before with its owner, or one of root.
+    ensures space_step: SpaceStep{Pre, Post}(root);
     behavior bad_argument:
       assumes !SpaceRoot(root) || !UserVa(va) || !VmFlags(flags);
       // map_bad: a root that is no space, a va not a user page or bad flags: MM_BAD_ARGUMENT, nothing changes.

@@ -350,6 +350,8 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
     ensures at_was: \at(pmm_desc_state[\result], Pre) == FRAME_FREE ||
                     (\at(pmm_desc_state[\result], Pre) == FRAME_TABLE &&
                      \at(pmm_desc_level[\result], Pre) == \at(pmm_desc_level[t], Pre) - 1);
+    ensures at_step: SpaceRoot{Pre}(\at(pmm_desc_owner[t], Pre)) ==>
+                     SpaceStep{Pre, Post}(\at(pmm_desc_owner[t], Pre));
 */
 static uint32_t pt_table_at(uint32_t t, uint32_t i)
 {
@@ -390,6 +392,7 @@ static uint32_t pt_table_at(uint32_t t, uint32_t i)
     ensures leaf_desc: PmmDescSameExcept{Pre, Post}(\result);
     ensures leaf_roots: RootsKept{Pre, Post};
     ensures leaf_free: FreeWasFree{Pre, Post};
+    ensures leaf_step: SpaceStep{Pre, Post}(root);
 */
 static uint32_t pt_map_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t flags)
 {
@@ -399,16 +402,28 @@ static uint32_t pt_map_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t fl
     return u;
 }
 
-mm_status vm_map(uint32_t root, uint64_t va, uint32_t flags)
+/* The page table that covers va in space root (whose leaf for va is
+ * empty), the missing tables on the way created first, each a fresh zeroed
+ * frame of root; returns it. No user lookup of any space changes. Its
+ * assigns clause is vm_map's (ranged), like pt_map_leaf's. */
+/*@ requires paging_valid: PagingValid;
+    requires args: SpaceRoot(root) && UserVa(va) && LeafPte(root, va) == 0;
+    requires room: pmm_nfree >= FramesNeeded(root, va);
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+    ensures paging_valid: PagingValid;
+    ensures path_marks: MarksKept{Pre, Post};
+    ensures path_table: \result == WalkL1(root, va) && \result != POOL_FRAMES &&
+                        TableOf(\result, root, 1) && SpaceRoot(root);
+    ensures path_slot: LeafPte(root, va) == 0 && frame_pool[\result][Ix1(va)] == 0;
+    ensures path_count: pmm_nfree == \old(pmm_nfree) - (FramesNeeded{Pre}(root, va) - 1) && pmm_nfree >= 1;
+    ensures path_leaves: LeavesSameExcept{Pre, Post}(-1, -1);
+    ensures path_roots: RootsKept{Pre, Post} && FreeWasFree{Pre, Post};
+    ensures path_step: SpaceStep{Pre, Post}(root);
+*/
+static uint32_t pt_map_path(uint32_t root, uint64_t va)
 {
-    if (!vm_args_ok(root, va) || !vm_flags_ok(flags))
-        return MM_BAD_ARGUMENT;
-    if (pte_present(pt_leaf(root, va)))
-        return MM_ALREADY_MAPPED;
-    if (pmm_free_count() < pt_frames_needed(root, va))
-        return MM_NO_MEMORY;
-    /* From here on every allocation succeeds: nothing to roll back. */
-    //@ assert unmapped: LeafPte(root, va) == 0;
     uint32_t i4 = pt_ix4(va), i3 = pt_ix3(va), i2 = pt_ix2(va);
     uint32_t t3 = pt_table_at(root, i4);
     //@ assert hint_l3: t3 == WalkL3(root, va) && TableOf(t3, root, 3) && SpaceRoot(root);
@@ -456,6 +471,20 @@ mm_status vm_map(uint32_t root, uint64_t va, uint32_t flags)
     //@ assert count_l1a: FramesNeeded(root, va) == 1 && pmm_nfree == \at(pmm_nfree, L2) - (WalkL1{L2}(root, va) == POOL_FRAMES ? 1 : 0);
     //@ assert count_l1: pmm_nfree == \at(pmm_nfree, Pre) - (FramesNeeded{Pre}(root, va) - 1) && pmm_nfree >= 1;
     //@ assert keep1_slot: LeafPte(root, va) == 0 && frame_pool[t1][Ix1(va)] == 0;
+    return t1;
+}
+
+mm_status vm_map(uint32_t root, uint64_t va, uint32_t flags)
+{
+    if (!vm_args_ok(root, va) || !vm_flags_ok(flags))
+        return MM_BAD_ARGUMENT;
+    if (pte_present(pt_leaf(root, va)))
+        return MM_ALREADY_MAPPED;
+    if (pmm_free_count() < pt_frames_needed(root, va))
+        return MM_NO_MEMORY;
+    /* From here on every allocation succeeds: nothing to roll back. */
+    //@ assert unmapped: LeafPte(root, va) == 0;
+    uint32_t t1 = pt_map_path(root, va);
     /*@ ghost L1: ; */
     uint32_t u = pt_map_leaf(root, va, t1, flags);
     (void)u; /* only the assertions below name it */
