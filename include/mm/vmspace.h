@@ -153,11 +153,29 @@ uint32_t vm_space_clone(uint32_t parent);
 */
 mm_status vm_space_destroy(uint32_t root);
 
-/* vm_unmap, vm_protect and vm_prune (include/mm/paging.h) for a caller that
- * holds VmValid: the same call and result, and VmValid holds afterwards, so
- * the space can then be cloned or destroyed. (The paging calls promise
- * PagingValid, SpaceStep and MarksKept; these wrappers are where that is
- * shown to give VmValid back.) */
+/* vm_map, vm_unmap, vm_protect and vm_prune (include/mm/paging.h) for a
+ * caller that holds VmValid: the same call and result, and VmValid holds
+ * afterwards, so the space can then be cloned or destroyed. (The paging
+ * calls promise PagingValid, SpaceStep and MarksKept; these wrappers are
+ * where that is shown to give VmValid back.) */
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+    requires vm_valid: VmValid;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
+            pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+    ensures vm_valid: VmValid;
+    // space_mapped: on MM_OK va is mapped in root with these flags, to a zeroed user frame of root that was free, and no other lookup of any space changed.
+    ensures space_mapped: \result == MM_OK ==>
+                            Mapped(root, va) && LookupFlags(root, va) == flags &&
+                            (\let f = LookupFrame(root, va); \at(pmm_desc_state[f], Pre) == FRAME_FREE &&
+                               pmm_desc_owner[f] == root && FrameZero(f)) &&
+                            LeavesSameExcept{Pre, Post}(root, va);
+    // space_unchanged: otherwise nothing changed.
+    ensures space_unchanged: \result != MM_OK ==> MmSame{Pre, Post};
+*/
+mm_status vm_space_map(uint32_t root, uint64_t va, uint32_t flags);
+
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
     requires vm_valid: VmValid;
     assigns frame_pool[WalkL1(root, va)][Ix1(va)],

@@ -717,6 +717,11 @@ uint32_t vm_space_clone(uint32_t parent)
     return child;
 }
 
+mm_status vm_space_map(uint32_t root, uint64_t va, uint32_t flags)
+{
+    return vm_map(root, va, flags);
+}
+
 mm_status vm_space_unmap(uint32_t root, uint64_t va)
 {
     return vm_unmap(root, va);

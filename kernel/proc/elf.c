@@ -1,7 +1,8 @@
-/* ELF64 loading through vm_map and uaccess_load, and the verdict names.
+/* ELF64 loading through vm_space_map and uaccess_load, and the verdict names.
  * The validator is kernel/proc/elf_check.c (proven). */
 #include "proc/elf.h"
 #include "mm/paging.h"
+#include "mm/vmspace.h"
 #include "mm/uaccess.h"
 
 #define PAGE        4096ull
@@ -30,7 +31,7 @@ bool elf_load(uint32_t root, const uint8_t *buf, const struct elf_info *info)
         const struct elf_segment *s = &info->seg[i];
         uint64_t lo = page_down(s->vaddr), hi = page_down(s->vaddr + s->memsz - 1);
         for (uint64_t va = lo; va <= hi; va += PAGE)
-            if (vm_map(root, va, elf_vm_flags(s->flags)) != MM_OK)
+            if (vm_space_map(root, va, elf_vm_flags(s->flags)) != MM_OK)
                 return false;
         if (!uaccess_load(root, s->vaddr, buf + s->offset, s->filesz))
             return false;

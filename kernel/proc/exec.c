@@ -106,7 +106,7 @@ static uint64_t exec_build_stack(uint32_t root, const struct exec_args *a, const
     uint64_t nwords = 1 + a->argc + 1 + a->envc + 1 + 2 * N_AUX;
     uint64_t sp = (random - nwords * 8) & ~15ull;
     for (uint64_t p = sp - sp % PAGE_SIZE; p < USER_STACK_TOP; p += PAGE_SIZE)
-        if (vm_map(root, p, VM_WRITE) != MM_OK)
+        if (vm_space_map(root, p, VM_WRITE) != MM_OK)
             return 0;
     uint64_t *w = exec_stack_words;
     *w++ = a->argc;

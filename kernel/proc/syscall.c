@@ -258,7 +258,7 @@ static void unmap_range(uint64_t lo, uint64_t hi)
 static bool map_range(uint64_t lo, uint64_t hi, uint32_t flags)
 {
     for (uint64_t va = lo; va < hi; va += PAGE_SIZE)
-        if (vm_map(space(), va, flags) != MM_OK) {
+        if (vm_space_map(space(), va, flags) != MM_OK) {
             unmap_range(lo, va);
             return false;
         }

@@ -262,7 +262,7 @@ static bool task_stack_fault_in(uint64_t va)
     uint64_t page = va - va % PAGE_SIZE;
     if (vm_lookup(root, page).status == MM_OK)
         return true;
-    return vm_map(root, page, VM_WRITE) == MM_OK;
+    return vm_space_map(root, page, VM_WRITE) == MM_OK;
 }
 
 void task_fault_in(uint64_t va, uint64_t len)

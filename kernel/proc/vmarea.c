@@ -62,7 +62,7 @@ static bool vmarea_hide(uint64_t va)
     int i;
     for (i = 0; i < TASK_SHADOWS && vm_me()->shadow_of[i] != 0; i++)
         ;
-    if (i == TASK_SHADOWS || vm_map(vm_root(), vmarea_shadow_va(i), 0) != MM_OK)
+    if (i == TASK_SHADOWS || vm_space_map(vm_root(), vmarea_shadow_va(i), 0) != MM_OK)
         return false;
     vmarea_copy_page(vmarea_shadow_va(i), va);
     vm_space_unmap(vm_root(), va);
@@ -73,7 +73,7 @@ static bool vmarea_hide(uint64_t va)
 /* Brings hidden page va (slot i) back with flags; false if no frame. */
 static bool vmarea_unhide(uint64_t va, int i, uint32_t flags)
 {
-    if (vm_map(vm_root(), va, flags) != MM_OK)
+    if (vm_space_map(vm_root(), va, flags) != MM_OK)
         return false;
     vmarea_copy_page(va, vmarea_shadow_va(i));
     vm_space_unmap(vm_root(), vmarea_shadow_va(i));
@@ -199,7 +199,7 @@ long vmarea_protect(uint64_t lo, uint64_t hi, uint32_t prot)
         else if (slot >= 0)
             ok = prot == 0 || vmarea_unhide(va, slot, flags);
         else if (prot != 0)
-            ok = vm_map(vm_root(), va, flags) == MM_OK;   /* commit a reserved page */
+            ok = vm_space_map(vm_root(), va, flags) == MM_OK;   /* commit a reserved page */
         if (!ok)
             return -ENOMEM;
     }

@@ -20,6 +20,10 @@
 #include "mm/uaccess.h"
 #include "host_support.h"
 
+/* vmspace.c (linked for elf_load's vm_space_map) reads the boot PML4 only
+ * in vm_template_init, which these tests do not call. */
+uint64_t boot_pml4[512];
+
 #define POOL_FIRST 1u
 #define POOL_N     4000u
 

@@ -463,15 +463,15 @@ static void clone_destroy_cycles_keep_count(void **state)
 enum keep_op { KEEP_CREATE, KEEP_MAP, KEEP_UNMAP, KEEP_PROTECT, KEEP_PRUNE, KEEP_CLONE, KEEP_DESTROY,
                KEEP_OPS };
 
-/* vm_space_unmap, vm_space_protect and vm_space_prune (the kernel's calls)
- * are proven to keep VmValid, which clone and destroy require; vm_map is
- * not yet (docs/trusted-base.md, "Between proven calls"). A run-time check
- * with an independent C reading of VmValid: 20,000 random operations of
- * every kind over four spaces in a pool of 300 frames (running out of
- * frames happens), VmValid scanned after each. */
-/* covers: vm_map.marks_kept vm_unmap.space_step vm_unmap.marks_kept
+/* vm_space_map, vm_space_unmap, vm_space_protect and vm_space_prune (the
+ * kernel's calls) are proven to keep VmValid, which clone and destroy
+ * require. A run-time check of the same with an independent C reading of
+ * VmValid: 20,000 random operations of every kind over four spaces in a
+ * pool of 300 frames (running out of frames happens), VmValid scanned
+ * after each. */
+/* covers: vm_map.marks_kept vm_map.space_step vm_unmap.space_step vm_unmap.marks_kept
  * covers: vm_protect.space_step vm_protect.marks_kept vm_prune.space_step vm_prune.marks_kept
- * covers: vm_space_unmap.vm_valid vm_space_protect.vm_valid vm_space_prune.vm_valid */
+ * covers: vm_space_map.vm_valid vm_space_unmap.vm_valid vm_space_protect.vm_valid vm_space_prune.vm_valid */
 static void paging_ops_keep_vm_valid(void **state)
 {
     (void)state;
@@ -504,7 +504,7 @@ static void paging_ops_keep_vm_valid(void **state)
             if ((roots[i] = vm_space_create()) == PMM_NONE)
                 st = MM_NO_MEMORY;
             break;
-        case KEEP_MAP: st = vm_map(r, va, (uint32_t)host_rand_below(4)); break;
+        case KEEP_MAP: st = vm_space_map(r, va, (uint32_t)host_rand_below(4)); break;
         case KEEP_UNMAP: st = vm_space_unmap(r, va); break;
         case KEEP_PROTECT: st = vm_space_protect(r, va, (uint32_t)host_rand_below(4)); break;
         case KEEP_PRUNE: st = vm_space_prune(r, va); break;
