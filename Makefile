@@ -2,7 +2,7 @@
 # PROVEN_SRCS is the one list of proven files: `make prove` discharges their
 # goals and the kernel link uses exactly these files (see mk/kernel.mk).
 
-PROVEN_SRCS := kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c kernel/proc/proc.c kernel/mm/uaccess.c kernel/proc/elf_check.c
+PROVEN_SRCS := kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c kernel/proc/proc.c kernel/mm/uaccess.c kernel/mm/vmspace_user.c kernel/proc/elf_check.c
 
 BUILD  ?= build
 ACCEL  ?= tcg

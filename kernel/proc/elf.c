@@ -1,8 +1,9 @@
-/* ELF64 loading through vm_space_map and uaccess_load, and the verdict names.
+/* ELF64 loading through vm_space_map and vm_space_load, and the verdict names.
  * The validator is kernel/proc/elf_check.c (proven). */
 #include "proc/elf.h"
 #include "mm/paging.h"
 #include "mm/vmspace.h"
+#include "mm/vmspace_user.h"
 #include "mm/uaccess.h"
 
 #define PAGE        4096ull
@@ -33,7 +34,7 @@ bool elf_load(uint32_t root, const uint8_t *buf, const struct elf_info *info)
         for (uint64_t va = lo; va <= hi; va += PAGE)
             if (vm_space_map(root, va, elf_vm_flags(s->flags)) != MM_OK)
                 return false;
-        if (!uaccess_load(root, s->vaddr, buf + s->offset, s->filesz))
+        if (!vm_space_load(root, s->vaddr, buf + s->offset, s->filesz))
             return false;
     }
     return true;

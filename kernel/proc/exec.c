@@ -9,6 +9,7 @@
 #include "mm/paging.h"
 #include "mm/uaccess.h"
 #include "mm/vmspace.h"
+#include "mm/vmspace_user.h"
 #include "arch/cpu.h"
 #include "lib/string.h"
 #include "lib/kprintf.h"
@@ -124,8 +125,8 @@ static uint64_t exec_build_stack(uint32_t root, const struct exec_args *a, const
     memcpy(w, aux, sizeof aux);
     uint8_t rnd[16];
     exec_random(rnd);
-    if (!uaccess_load(root, strings, exec_strings, a->used) || !uaccess_load(root, random, rnd, 16) ||
-        !uaccess_load(root, sp, exec_stack_words, nwords * 8))
+    if (!vm_space_load(root, strings, exec_strings, a->used) || !vm_space_load(root, random, rnd, 16) ||
+        !vm_space_load(root, sp, exec_stack_words, nwords * 8))
         return 0;
     return sp;
 }

@@ -8,6 +8,7 @@
 #include "mm/paging.h"
 #include "mm/uaccess.h"
 #include "mm/vmspace.h"
+#include "mm/vmspace_user.h"
 #include "arch/cpu.h"
 #include "arch/timer.h"
 #include "lib/string.h"
@@ -68,7 +69,7 @@ static uint64_t page_up(uint64_t v) { return (v + PAGE_SIZE - 1) & ~(uint64_t)(P
 static bool copy_out(uint64_t va, const void *src, uint64_t n)
 {
     task_fault_in(va, n);
-    return uaccess_copy_out(space(), va, src, n);
+    return vm_space_copy_out(space(), va, src, n);
 }
 
 static bool copy_in(void *dst, uint64_t va, uint64_t n)

@@ -24,7 +24,7 @@ FUZZ_CFLAGS   := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Itests/host 
 FUZZ_HARNESSES := elf vm
 FUZZ_SRCS     := tests/host/host_pool.c tests/host/host_support.c tests/host/vm_valid_scan.c \
                  kernel/mm/pmm.c kernel/mm/paging.c \
-                 kernel/mm/vmspace.c kernel/mm/uaccess.c \
+                 kernel/mm/vmspace.c kernel/mm/uaccess.c kernel/mm/vmspace_user.c \
                  $(wildcard kernel/proc/elf*.c)
 FUZZ_DEPS     := $(FUZZ_SRCS) $(wildcard include/mm/*.h include/proc/*.h spec/*.acsl tests/host/*.h) \
                  tests/fuzz/fuzz.mk

@@ -27,13 +27,15 @@ HOST_DEPS     := $(HOST_SUPPORT) tests/host/host_support.h $(HOST_MM_SRCS) \
 HOST_SRCS_pmm    := $(filter kernel/mm/pmm.c,$(HOST_MM_SRCS))
 HOST_SRCS_paging := $(filter kernel/mm/pmm.c kernel/mm/paging.c,$(HOST_MM_SRCS))
 HOST_SUITES   := pmm $(if $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),paging)
-HOST_SRCS_vmspace := $(filter kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c,$(HOST_MM_SRCS)) \
+HOST_SRCS_vmspace := $(filter kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c kernel/mm/uaccess.c \
+                              kernel/mm/vmspace_user.c,$(HOST_MM_SRCS)) \
                      tests/host/vm_valid_scan.c
 HOST_SUITES   += $(if $(filter kernel/mm/vmspace.c,$(HOST_MM_SRCS)),vmspace)
 # Issue 5, kernel side: the process table, the ELF validator and loader, uaccess.
-# elf.c maps through vm_space_map (vmspace.c).
-HOST_SRCS_proc := $(filter kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c,$(HOST_MM_SRCS)) \
-                  kernel/mm/uaccess.c kernel/proc/proc.c kernel/proc/elf.c kernel/proc/elf_check.c
+# elf.c maps and loads through vm_space_map and vm_space_load.
+HOST_SRCS_proc := $(filter kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c kernel/mm/uaccess.c \
+                           kernel/mm/vmspace_user.c,$(HOST_MM_SRCS)) \
+                  kernel/proc/proc.c kernel/proc/elf.c kernel/proc/elf_check.c
 HOST_SUITES   += $(if $(filter kernel/mm/paging.c,$(HOST_MM_SRCS)),proc)
 HOST_DEPS     += kernel/mm/uaccess.c kernel/proc/proc.c kernel/proc/elf.c kernel/proc/elf_check.c $(wildcard include/proc/*.h)
 HOST_BINS     := $(foreach v,$(HOST_VARIANTS),$(foreach s,$(HOST_SUITES),$(HOST_BUILD)/$(v)/test_$(s)))

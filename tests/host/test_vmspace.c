@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "mm/vmspace.h"
+#include "mm/vmspace_user.h"
 #include "host_support.h"
 #include "vm_valid_scan.h"
 
@@ -461,17 +462,18 @@ static void clone_destroy_cycles_keep_count(void **state)
 #define KEEP_STEPS 20000
 
 enum keep_op { KEEP_CREATE, KEEP_MAP, KEEP_UNMAP, KEEP_PROTECT, KEEP_PRUNE, KEEP_CLONE, KEEP_DESTROY,
-               KEEP_OPS };
+               KEEP_COPY_OUT, KEEP_OPS };
 
-/* vm_space_map, vm_space_unmap, vm_space_protect and vm_space_prune (the
- * kernel's calls) are proven to keep VmValid, which clone and destroy
- * require. A run-time check of the same with an independent C reading of
+/* vm_space_map, vm_space_unmap, vm_space_protect, vm_space_prune and
+ * vm_space_copy_out (the kernel's calls) are proven to keep VmValid, which
+ * clone and destroy require. A run-time check of the same with an independent C reading of
  * VmValid: 20,000 random operations of every kind over four spaces in a
  * pool of 300 frames (running out of frames happens), VmValid scanned
  * after each. */
 /* covers: vm_map.marks_kept vm_map.space_step vm_unmap.space_step vm_unmap.marks_kept
  * covers: vm_protect.space_step vm_protect.marks_kept vm_prune.space_step vm_prune.marks_kept
- * covers: vm_space_map.vm_valid vm_space_unmap.vm_valid vm_space_protect.vm_valid vm_space_prune.vm_valid */
+ * covers: vm_space_map.vm_valid vm_space_unmap.vm_valid vm_space_protect.vm_valid vm_space_prune.vm_valid
+ * covers: vm_space_copy_out.vm_valid uaccess_copy_out.space_step uaccess_copy_out.marks_kept */
 static void paging_ops_keep_vm_valid(void **state)
 {
     (void)state;
@@ -483,11 +485,12 @@ static void paging_ops_keep_vm_valid(void **state)
         roots[i] = PMM_NONE;
     unsigned done[KEEP_OPS] = { 0 };
     for (unsigned step = 0; step < KEEP_STEPS; step++) {
-        /* Weights: map 4, unmap 5, protect 2, prune 4, clone 1 (into an
-         * empty slot); 1 step in 64 destroys; an empty slot is created. */
+        /* Weights: map 4, unmap 4, copy-out 1, protect 2, prune 4, clone 1
+         * (into an empty slot); 1 step in 64 destroys; an empty slot is
+         * created. */
         static const enum keep_op pick[16] = {
             KEEP_MAP, KEEP_MAP, KEEP_MAP, KEEP_MAP, KEEP_UNMAP, KEEP_UNMAP, KEEP_UNMAP, KEEP_UNMAP,
-            KEEP_UNMAP, KEEP_PROTECT, KEEP_PROTECT, KEEP_PRUNE, KEEP_PRUNE, KEEP_PRUNE, KEEP_PRUNE,
+            KEEP_COPY_OUT, KEEP_PROTECT, KEEP_PROTECT, KEEP_PRUNE, KEEP_PRUNE, KEEP_PRUNE, KEEP_PRUNE,
             KEEP_CLONE };
         unsigned i = (unsigned)host_rand_below(KEEP_SLOTS);
         enum keep_op op = host_rand_below(64) == 0 ? KEEP_DESTROY : pick[host_rand_below(16)];
@@ -508,6 +511,16 @@ static void paging_ops_keep_vm_valid(void **state)
         case KEEP_UNMAP: st = vm_space_unmap(r, va); break;
         case KEEP_PROTECT: st = vm_space_protect(r, va, (uint32_t)host_rand_below(4)); break;
         case KEEP_PRUNE: st = vm_space_prune(r, va); break;
+        case KEEP_COPY_OUT: {
+            /* up to two pages from va + off: some ranges cross into an
+             * unmapped or read-only page and fail part-way */
+            static uint8_t bytes[2 * 4096];
+            size_t off = (size_t)host_rand_below(4096), len = 1 + (size_t)host_rand_below(4096);
+            for (size_t k = 0; k < len; k++)
+                bytes[k] = (uint8_t)host_rand();
+            st = vm_space_copy_out(r, va + off, bytes, len) ? MM_OK : MM_NOT_MAPPED;
+            break;
+        }
         case KEEP_CLONE: {
             unsigned j = 0;
             while (j < KEEP_SLOTS && roots[j] != PMM_NONE)
@@ -529,9 +542,9 @@ static void paging_ops_keep_vm_valid(void **state)
             fail_msg("step %u, op %u on slot %u: %s no longer holds", step, (unsigned)op, i, broken);
     }
     printf("# paging_ops_keep_vm_valid: VmValid after %u steps; succeeded: %u create, %u map, "
-           "%u unmap, %u protect, %u prune, %u clone, %u destroy\n", KEEP_STEPS,
+           "%u unmap, %u protect, %u prune, %u clone, %u destroy, %u copy-out\n", KEEP_STEPS,
            done[KEEP_CREATE], done[KEEP_MAP], done[KEEP_UNMAP], done[KEEP_PROTECT],
-           done[KEEP_PRUNE], done[KEEP_CLONE], done[KEEP_DESTROY]);
+           done[KEEP_PRUNE], done[KEEP_CLONE], done[KEEP_DESTROY], done[KEEP_COPY_OUT]);
     /* Every kind of operation succeeded many times, prune included. */
     for (unsigned op = 0; op < KEEP_OPS; op++)
         if (done[op] < 15)
