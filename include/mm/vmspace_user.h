@@ -11,6 +11,8 @@
 #include "vmspace.h"
 #include "uaccess.h"
 
+#include "../../spec/vmspace_user.acsl"
+
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
     requires vm_valid: VmValid;
     // src_valid: src is a readable kernel buffer of len bytes.
@@ -19,10 +21,7 @@
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
     ensures vm_valid: VmValid;
     // space_copied_out: true exactly when the whole range is mapped user-writable in root; frames that are not user frames of root are unchanged.
-    ensures space_copied_out: (\result == true <==> UaOk{Pre}(root, va, len, 1)) &&
-      \forall integer g, w; PmmFrame(g) && 0 <= w < FRAME_WORDS &&
-        !(pmm_desc_state[g] == FRAME_USER && pmm_desc_owner[g] == root) ==>
-          frame_pool[g][w] == \old(frame_pool[g][w]);
+    ensures space_copied_out: (\result == true <==> UaOk{Pre}(root, va, len, 1)) && UserFramesOnly{Pre, Post}(root);
 */
 bool vm_space_copy_out(uint32_t root, uint64_t va, const void *src, size_t len);
 
@@ -34,10 +33,7 @@ bool vm_space_copy_out(uint32_t root, uint64_t va, const void *src, size_t len);
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
     ensures vm_valid: VmValid;
     // space_loaded: true exactly when the whole range is mapped user-accessible in root (writable or not); frames that are not user frames of root are unchanged.
-    ensures space_loaded: (\result == true <==> UaOk{Pre}(root, va, len, 0)) &&
-      \forall integer g, w; PmmFrame(g) && 0 <= w < FRAME_WORDS &&
-        !(pmm_desc_state[g] == FRAME_USER && pmm_desc_owner[g] == root) ==>
-          frame_pool[g][w] == \old(frame_pool[g][w]);
+    ensures space_loaded: (\result == true <==> UaOk{Pre}(root, va, len, 0)) && UserFramesOnly{Pre, Post}(root);
 */
 bool vm_space_load(uint32_t root, uint64_t va, const void *src, size_t len);
 
