@@ -63,9 +63,7 @@ bool uaccess_copy_in(uint32_t root, void *dst, uint64_t va, size_t len);
     ensures uaccess_isolation: \forall integer g, w; PmmFrame(g) && 0 <= w < FRAME_WORDS &&
       UaUntouched{Pre}(root, va, len, 1, g) ==> frame_pool[g][w] == \old(frame_pool[g][w]);
     // uaccess_user_only: frames that are not user frames of root are unchanged.
-    ensures uaccess_user_only: \forall integer g, w; PmmFrame(g) && 0 <= w < FRAME_WORDS &&
-      !(pmm_desc_state[g] == FRAME_USER && pmm_desc_owner[g] == root) ==>
-        frame_pool[g][w] == \old(frame_pool[g][w]);
+    ensures uaccess_user_only: UserFramesOnly{Pre, Post}(root);
     // uaccess_tables: no page table changes, so every lookup stays the same.
     ensures uaccess_tables: TablesSame{Pre, Post};
     // space_step: descriptors and marks untouched, and only user frames of root written (see SpaceStep).
@@ -100,9 +98,7 @@ bool uaccess_copy_out(uint32_t root, uint64_t va, const void *src, size_t len);
     ensures uaccess_isolation: \forall integer g, w; PmmFrame(g) && 0 <= w < FRAME_WORDS &&
       UaUntouched{Pre}(root, va, len, 0, g) ==> frame_pool[g][w] == \old(frame_pool[g][w]);
     // uaccess_user_only: frames that are not user frames of root are unchanged.
-    ensures uaccess_user_only: \forall integer g, w; PmmFrame(g) && 0 <= w < FRAME_WORDS &&
-      !(pmm_desc_state[g] == FRAME_USER && pmm_desc_owner[g] == root) ==>
-        frame_pool[g][w] == \old(frame_pool[g][w]);
+    ensures uaccess_user_only: UserFramesOnly{Pre, Post}(root);
     // uaccess_tables: no page table changes, so every lookup stays the same.
     ensures uaccess_tables: TablesSame{Pre, Post};
     // space_step: descriptors and marks untouched, and only user frames of root written (see SpaceStep).

@@ -11,8 +11,6 @@
 #include "vmspace.h"
 #include "uaccess.h"
 
-#include "../../spec/vmspace_user.acsl"
-
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
     requires vm_valid: VmValid;
     // src_valid: src is a readable kernel buffer of len bytes.

@@ -144,9 +144,7 @@ static bool uaccess_put_page(uint32_t root, uint64_t a, const char *src, size_t 
     ensures paging_valid: PagingValid;
     ensures uaccess_isolation: \forall integer g, w; PmmFrame(g) && 0 <= w < FRAME_WORDS &&
       UaUntouched{Pre}(root, va, len, write, g) ==> frame_pool[g][w] == \old(frame_pool[g][w]);
-    ensures uaccess_user_only: \forall integer g, w; PmmFrame(g) && 0 <= w < FRAME_WORDS &&
-      !(pmm_desc_state[g] == FRAME_USER && pmm_desc_owner[g] == root) ==>
-        frame_pool[g][w] == \old(frame_pool[g][w]);
+    ensures uaccess_user_only: UserFramesOnly{Pre, Post}(root);
     ensures uaccess_tables: TablesSame{Pre, Post};
     ensures write_result: \result == true <==> UaOk{Pre}(root, va, len, write);
 */
@@ -160,9 +158,7 @@ static bool uaccess_write(uint32_t root, uint64_t va, const char *src, size_t le
         loop invariant done_ok: UaOk{Pre}(root, va, done, write);
         loop invariant tables: TablesSame{Pre, Here};
         loop invariant valid: PagingValid;
-        loop invariant user_only: \forall integer g, w; PmmFrame(g) && 0 <= w < FRAME_WORDS &&
-          !(pmm_desc_state[g] == FRAME_USER && pmm_desc_owner[g] == root) ==>
-            frame_pool[g][w] == \at(frame_pool[g][w], Pre);
+        loop invariant user_only: UserFramesOnly{Pre, Here}(root);
         loop invariant isolation: \forall integer g, w; PmmFrame(g) && 0 <= w < FRAME_WORDS &&
           UaUntouched{Pre}(root, va, done, write, g) ==>
             frame_pool[g][w] == \at(frame_pool[g][w], Pre);
