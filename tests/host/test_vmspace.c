@@ -466,10 +466,10 @@ enum keep_op { KEEP_CREATE, KEEP_MAP, KEEP_UNMAP, KEEP_PROTECT, KEEP_PRUNE, KEEP
 
 /* vm_space_map, vm_space_unmap, vm_space_protect, vm_space_prune and
  * vm_space_copy_out (the kernel's calls) are proven to keep VmValid, which
- * clone and destroy require. A run-time check of the same with an independent C reading of
- * VmValid: 20,000 random operations of every kind over four spaces in a
- * pool of 300 frames (running out of frames happens), VmValid scanned
- * after each. */
+ * clone and destroy require. A run-time check of the same with an
+ * independent C reading of VmValid: 20,000 random operations of every kind
+ * over four spaces in a pool of 300 frames (running out of frames
+ * happens), VmValid scanned after each. */
 /* covers: vm_map.marks_kept vm_map.space_step vm_unmap.space_step vm_unmap.marks_kept
  * covers: vm_protect.space_step vm_protect.marks_kept vm_prune.space_step vm_prune.marks_kept
  * covers: vm_space_map.vm_valid vm_space_unmap.vm_valid vm_space_protect.vm_valid vm_space_prune.vm_valid
@@ -512,9 +512,9 @@ static void paging_ops_keep_vm_valid(void **state)
         case KEEP_PROTECT: st = vm_space_protect(r, va, (uint32_t)host_rand_below(4)); break;
         case KEEP_PRUNE: st = vm_space_prune(r, va); break;
         case KEEP_COPY_OUT: {
-            /* up to two pages from va + off: some ranges cross into an
+            /* 1..4096 bytes from va + off: some ranges cross into an
              * unmapped or read-only page and fail part-way */
-            static uint8_t bytes[2 * 4096];
+            static uint8_t bytes[4096];
             size_t off = (size_t)host_rand_below(4096), len = 1 + (size_t)host_rand_below(4096);
             for (size_t k = 0; k < len; k++)
                 bytes[k] = (uint8_t)host_rand();
