@@ -174,7 +174,7 @@ def section_prove(p):
         c, w = cold[m], warm.get(m, {})
         ps = c.get("pass_seconds") or {}
         rows.append((m, c["status"], "%d/%d" % (c["proved"], c["total"]), fmt(c["seconds"]),
-                     " / ".join(fmt(ps.get(k)) for k in ("goals", "assigns", "smoke")) if ps else "-",
+                     " / ".join(fmt(ps.get(k)) for k in ("goals", "lemmas", "assigns", "smoke")) if ps else "-",
                      fmt(c["total"] / c["seconds"]) if c["seconds"] else "-",
                      fmt(w.get("seconds")),
                      "replayed" if w.get("replayed") else "%d/%d" % (w.get("cached", 0), w.get("total", 0)),
@@ -183,9 +183,9 @@ def section_prove(p):
     tw = sum(x["seconds"] for x in warm.values())
     gc = sum(x["total"] for x in cold.values())
     pt = {k: sum((x.get("pass_seconds") or {}).get(k) or 0 for x in cold.values())
-          for k in ("goals", "assigns", "smoke")}
+          for k in ("goals", "lemmas", "assigns", "smoke")}
     rows.append(("**sum of the modules**", "", "%d/%d" % (sum(x["proved"] for x in cold.values()), gc),
-                 fmt(tc), " / ".join(fmt(pt[k]) for k in ("goals", "assigns", "smoke")),
+                 fmt(tc), " / ".join(fmt(pt[k]) for k in ("goals", "lemmas", "assigns", "smoke")),
                  fmt(gc / tc) if tc else "-", fmt(tw),
                  "%d replayed" % sum(1 for x in warm.values() if x.get("replayed"))
                  if any(x.get("replayed") for x in warm.values()) else
@@ -195,8 +195,8 @@ def section_prove(p):
                "that measured them (this one had `BENCH_PROVE=0`), on %s. " % p.get("date", "?")) if p.get("carried_over") else ""
     return "\n".join([
         carried +
-        "`make prove` (Frama-C/WP, `-wp-par %d`, %s at once: a goals pass with z3 + cvc4, an assigns pass "
-        "adding cvc4-fmf, a smoke pass with z3; a goal with a prover hint in proofs/hints/ gets only "
+        "`make prove` (Frama-C/WP, `-wp-par %d`, %s at once: a goals pass with z3 + cvc4, a lemmas pass "
+        "(the same provers, every lemma in scope), an assigns pass adding cvc4-fmf, a smoke pass with z3; a goal with a prover hint in proofs/hints/ gets only "
         "that prover; see proofs/README.md) on a scratch export of commit `%s`: "
         "**cold** = an empty session (no cached prover result), **warm** = the same command again "
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
@@ -209,7 +209,7 @@ def section_prove(p):
            if (p.get("jobs") or 1) > 1 else "", fmt(p["cold"]["wall_s"]), fmt(p["warm"]["wall_s"]),
            p["cold"]["exit"], p["warm"]["exit"]),
         "",
-        table(("module", "status", "proved/goals", "cold s", "cold s goals / assigns / smoke",
+        table(("module", "status", "proved/goals", "cold s", "cold s goals / lemmas / assigns / smoke",
                "cold goals/s", "warm s",
                "warm cached", "warm goals/s"), rows),
     ])

@@ -1,5 +1,5 @@
 # make prove: Frama-C/WP on every file of $(PROVEN_SRCS) (the list lives in
-# the top Makefile only), three Frama-C passes per module, a PASS:/FAIL: line each,
+# the top Makefile only), up to four Frama-C passes per module, a PASS:/FAIL: line each,
 # per-goal results in proofs/results/<module>.json. The WP session (prover
 # cache) lives in proofs/session/<module>, so re-runs only prove what changed,
 # and a module whose inputs did not change since its last passing proof is

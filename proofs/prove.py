@@ -57,7 +57,15 @@ TRUSTED_BASE = "docs/trusted-base.md"
 # pass. cvc4-fmf is only for assigns goals (proofs/README.md says why).
 GOALS_PROVERS = "z3,cvc4"
 ASSIGNS_PROVERS = "z3,cvc4,cvc4-fmf"
-PASSES = ("goals", "assigns", "smoke")
+PASSES = ("goals", "lemmas", "assigns", "smoke")
+CPP_ARGS = ["-Iinclude", "-Ispec", "-I."]
+# Defined for the lemmas pass only. A spec file keeps lemmas that only some
+# modules reason with behind `#if defined(ISOLA_<M>_LEMMAS) ||
+# defined(ISOLA_LEMMA_GOALS)` (spec/paging.acsl): a source that reasons with
+# them defines ISOLA_<M>_LEMMAS before its includes; the lemmas pass sees
+# every lemma, so each one is proved with every lemma declared before it in
+# scope, as WP would prove it in any module.
+LEMMA_GOALS_MACRO = "ISOLA_LEMMA_GOALS"
 HINTS_DIR = os.environ.get("PROVE_HINTS_DIR", "proofs/hints")
 # The provers a hint may name: Why3 shortcuts of GOALS_PROVERS and
 # ASSIGNS_PROVERS.
@@ -69,12 +77,21 @@ HINT_PROVERS = ("z3", "cvc4", "cvc4-fmf")
 # a pass's own property selection and the smoke pass's short limits come
 # last of all.
 #
-# Three passes per module, because WP starts all of a goal's provers side by
-# side (the first Valid wins), so every prover listed is paid for on every
-# goal, and a smoke test's expected answer ("not proved") comes only at the
-# timeout:
-# - "goals": every proof goal but the assigns ones, with GOALS_PROVERS and
-#   no smoke tests;
+# Up to four passes per module, because WP starts all of a goal's provers
+# side by side (the first Valid wins), so every prover listed is paid for on
+# every goal, a smoke test's expected answer ("not proved") comes only at the
+# timeout, and every lemma in scope is a hypothesis of every goal:
+# - "goals": every proof goal but the assigns ones and the lemmas, with
+#   GOALS_PROVERS and no smoke tests;
+# - "lemmas": the lemmas the module owns, with GOALS_PROVERS, in the
+#   source preprocessed with LEMMA_GOALS_MACRO, so with every lemma of every
+#   spec it includes in scope (skipped when there is none to prove, or when
+#   the macro changes nothing: then the goals pass proves them). The
+#   other passes see only the lemmas the module opts into: WP gives every
+#   global lemma in scope to every goal, and a prover pays for each one
+#   (vmspace: 579 of its 629 SMT goals need none of the 39 paging lemmas,
+#   which made its goals pass's prover time 1.6 times what it is without
+#   them; proofs/README.md);
 # - "assigns": the assigns goals, with ASSIGNS_PROVERS: cvc4-fmf proves the
 #   region inclusions the other two cannot instantiate, and is not started
 #   on the other ~90 % of the goals (uaccess: 153 s with one goals pass of
@@ -86,13 +103,14 @@ HINT_PROVERS = ("z3", "cvc4", "cvc4-fmf")
 #   ignored, the assigns pass decides them.
 def frama_c_command(src, module, timeout, par, logdir, pass_name="goals"):
     base = module if pass_name == "goals" else module + "." + pass_name
-    provers = {"goals": GOALS_PROVERS, "assigns": ASSIGNS_PROVERS,
-               "smoke": SMOKE_PROVER}[pass_name]
+    provers = {"goals": GOALS_PROVERS, "lemmas": GOALS_PROVERS,
+               "assigns": ASSIGNS_PROVERS, "smoke": SMOKE_PROVER}[pass_name]
     if pass_name != "smoke" and read_hints(module):
         provers = "script," + provers   # see read_hints
+    cpp = CPP_ARGS + (["-D" + LEMMA_GOALS_MACRO] if pass_name == "lemmas" else [])
     cmd = [
         "frama-c", src, "-c11",
-        "-cpp-extra-args=-Iinclude -Ispec -I.",
+        "-cpp-extra-args=" + " ".join(cpp),
         "-wp", "-wp-rte",
         # a list option: a second -wp-prover would add to it, not replace it
         "-wp-prover", provers,
@@ -110,8 +128,14 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals"):
     if pass_name == "goals":
         cmd += ["-wp-no-smoke-tests",
                 "-print", "-ocode", os.path.join(logdir, module + ".printed.c")]
+        if lemma_pass_needed(src):
+            return cmd + flags + [property_selection(flags, ["assigns", "lemma"])]
         return cmd + flags + [property_selection(flags, ["assigns"],
                                                  LEMMAS_OWNED_ELSEWHERE.get(module, ()))]
+    if pass_name == "lemmas":
+        return cmd + ["-wp-no-smoke-tests"] + flags + \
+            [property_selection(flags, [c for c in SMOKE_PASS_SKIPPED if c != "lemma"] + ["assigns"],
+                                LEMMAS_OWNED_ELSEWHERE.get(module, ()))]
     if pass_name == "assigns":
         return cmd + ["-wp-no-smoke-tests"] + flags + \
             [property_selection(flags, SMOKE_PASS_SKIPPED)]
@@ -235,6 +259,11 @@ def spec_lemmas(module):
     return LEMMA_RE.findall(read(path))
 
 
+# The lemma names in src's lemmas pass: every lemma of every spec it includes.
+def lemmas_in_scope(src):
+    return LEMMA_RE.findall((preprocessed(src, lemma_goals=True) or b"").decode(errors="replace"))
+
+
 # For the (source, module) pairs of one run: module -> the lemmas in its
 # scope (in its preprocessed source) that another module of the run proves
 # (see LEMMAS_OWNED_ELSEWHERE).
@@ -242,9 +271,25 @@ def plan_lemma_owners(mods):
     owner = {n: m for _, m in mods for n in spec_lemmas(m)}
     plan = {}
     for src, m in mods:
-        in_scope = LEMMA_RE.findall((preprocessed(src) or b"").decode(errors="replace"))
+        in_scope = lemmas_in_scope(src)
         plan[m] = sorted({n for n in in_scope if owner.get(n, m) != m})
     return plan
+
+
+# Whether src's lemmas need a pass of their own: whether LEMMA_GOALS_MACRO
+# brings lemmas into scope that src's goals do not see. When it does not
+# (kernel/mm/paging.c asks for every lemma it includes), the goals pass
+# proves the lemmas too, as one Frama-C run fewer.
+def lemma_pass_needed(src):
+    return preprocessed(src) != preprocessed(src, lemma_goals=True)
+
+
+# Whether module proves any lemma in src's lemmas pass (one in scope that no
+# other module of the run owns). A wp-flags -wp-prop naming properties (make
+# mutants) is not consulted: the pass then generates nothing, 0 of 0.
+def lemmas_to_prove(src, module):
+    elsewhere = set(LEMMAS_OWNED_ELSEWHERE.get(module, ()))
+    return any(n not in elsewhere for n in lemmas_in_scope(src))
 
 
 SMOKE_PROVER = "z3"
@@ -860,14 +905,16 @@ def prove_module(src, module, timeout, par, max_seconds):
     for pass_name in PASSES[1:]:
         if previous["returncode"] is None:
             break  # the pass before was killed: the module is out of time
+        if pass_name == "lemmas" and not (lemma_pass_needed(src) and lemmas_to_prove(src, module)):
+            continue  # the goals pass proved them, or there is none to prove
         run = run_pass(src, module, pass_name, timeout, par, max_seconds, problems)
         if run is None:
             break
         runs[pass_name] = run
         previous = run
         result[pass_name + "_command"] = run["command"]
-        # the assigns pass adds goals; the smoke pass adds only smoke tests
-        kind = "goal" if pass_name == "assigns" else "smoke"
+        # the lemmas and assigns passes add goals; the smoke pass only smoke tests
+        kind = "smoke" if pass_name == "smoke" else "goal"
         goals.update((n, g) for n, g in run["goals"].items() if g["kind"] == kind)
     result["seconds"] = round(sum(r["seconds"] for r in runs.values()), 1)
     result["pass_seconds"] = {p: runs[p]["seconds"] if p in runs else None
@@ -886,10 +933,10 @@ def prove_module(src, module, timeout, par, max_seconds):
         if g["kind"] == "smoke" and g["status"] != "passed":
             problems.append("smoke test %s was proved: dead code or "
                             "inconsistent assumptions" % name)
-    answers = [runs[p]["slowest_s"] for p in ("goals", "assigns")
+    answers = [runs[p]["slowest_s"] for p in ("goals", "lemmas", "assigns")
                if p in runs and runs[p]["slowest_s"] is not None]
     result["slowest_answer_s"] = max(answers) if answers else None
-    summaries = [runs[p]["summary"] for p in ("goals", "assigns") if p in runs]
+    summaries = [runs[p]["summary"] for p in ("goals", "lemmas", "assigns") if p in runs]
     if summaries and None not in summaries:
         result["wp_summary"] = {"proved": sum(x[0] for x in summaries),
                                 "total": sum(x[1] for x in summaries)}
@@ -901,7 +948,8 @@ def prove_module(src, module, timeout, par, max_seconds):
         "hinted": sum(1 for g in real if "(hint)" in (g.get("prover") or "")),
         "raced": sum(1 for n, g in goals.items()
                      if g["kind"] == "goal" and n not in hints and hint_of(g.get("prover"))),
-        "not_valid": sum(runs[p].get("not_valid", 0) for p in ("goals", "assigns") if p in runs)}
+        "not_valid": sum(runs[p].get("not_valid", 0) for p in ("goals", "lemmas", "assigns")
+                         if p in runs)}
     result["goals"] = [dict(goal=name, **g) for name, g in sorted(goals.items())]
     result["status"] = "pass" if not problems else "fail"
     return result
@@ -911,7 +959,7 @@ def prove_module(src, module, timeout, par, max_seconds):
 # last passing proof is not proved again; that proof's result is replayed.
 # The inputs (replay_key): the preprocessed source with every header and
 # spec it includes (gcc -E -C, so ACSL comments count), the argv of the
-# three passes (flags, timeouts, proofs/wp-flags; not -wp-par or log paths),
+# passes (flags, timeouts, proofs/wp-flags; not -wp-par or log paths),
 # the versions of Frama-C, Why3, z3 and cvc4, this driver's own text and
 # docs/trusted-base.md (the axiom audit reads it). Only a passing result is
 # stored, in proofs/session/<module>/replay.json; a failure always runs
@@ -934,9 +982,10 @@ def tool_versions():
 # src after the C preprocessor, with the ACSL comments kept (bytes), or None
 # if gcc fails. Read once per run: the lemma plan and the replay key use it.
 @functools.lru_cache(maxsize=None)
-def preprocessed(src):
+def preprocessed(src, lemma_goals=False):
+    defines = ["-D" + LEMMA_GOALS_MACRO] if lemma_goals else []
     try:
-        pre = subprocess.run(["gcc", "-E", "-C", "-Iinclude", "-Ispec", "-I.", src],
+        pre = subprocess.run(["gcc", "-E", "-C"] + CPP_ARGS + defines + [src],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except OSError:
         return None
@@ -945,9 +994,11 @@ def preprocessed(src):
 
 def replay_key(src, module, timeout, par):
     pre = preprocessed(src)
-    if pre is None:
+    pre_lemmas = preprocessed(src, lemma_goals=True)
+    if pre is None or pre_lemmas is None:
         return None
     h = hashlib.sha256(pre)
+    h.update(pre_lemmas)
     for pass_name in PASSES:
         cmd = frama_c_command(src, module, timeout, par, RESULTS_DIR, pass_name)
         h.update(json.dumps(settings_argv(cmd)).encode())
