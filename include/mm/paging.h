@@ -281,8 +281,9 @@ struct vm_lookup_result { mm_status status; uint32_t frame; uint32_t flags; };
       // lookup_result: a mapped va: MM_OK with the frame and flags of its leaf entry.
       ensures lookup_result: \result.status == MM_OK && \result.frame == LookupFrame(root, va) &&
                              \result.flags == LookupFlags(root, va);
-      // lookup_owned: that frame is a user frame owned by root.
-      ensures lookup_owned: pmm_desc_state[\result.frame] == FRAME_USER && pmm_desc_owner[\result.frame] == root;
+      // lookup_owned: that frame is a pool frame, a user frame owned by root.
+      ensures lookup_owned: PmmFrame(\result.frame) && pmm_desc_state[\result.frame] == FRAME_USER &&
+                            pmm_desc_owner[\result.frame] == root;
     complete behaviors;
     disjoint behaviors;
 */

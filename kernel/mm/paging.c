@@ -2,6 +2,8 @@
  * level, straight-line), lookup, map, unmap, protect. Proven with WP
  * against include/mm/paging.h; the PTE arithmetic uses / and % by powers of
  * two, which gcc compiles to the same shifts and masks. */
+/* The walk lemmas of spec/paging.acsl: this module proves the operations. */
+#define ISOLA_PAGING_LEMMAS
 #include "mm/paging.h"
 #include "mm/tlb.h"
 

@@ -675,6 +675,8 @@ static mm_status vm_clone_user_half(uint32_t p, uint32_t s)
     */
     for (uint32_t i = 0; i < VM_KERNEL_FIRST; i++) {
         /*@ ghost L0: ; */
+        /*@ assert reads_s: \forall integer va; UserVa(va) ==>
+              (WalkReads(s, va, s, i) <==> SlotHit(Ix4(va), i)); */
         uint32_t p3 = vm_next(p, i);
         if (p3 == PMM_NONE) {
             /*@ assert empty: \forall integer va; UserVa(va) && Ix4(va) == i ==> Corr(p, s, va); */
