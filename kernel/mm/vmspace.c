@@ -721,7 +721,9 @@ uint32_t vm_space_clone(uint32_t parent)
 
 mm_status vm_space_map(uint32_t root, uint64_t va, uint32_t flags)
 {
-    return vm_map(root, va, flags);
+    mm_status st = vm_map(root, va, flags);
+    /*@ assert kept: OwnersLive && SpacesShareKernel && VmTemplateOk; */
+    return st;
 }
 
 mm_status vm_space_unmap(uint32_t root, uint64_t va)
