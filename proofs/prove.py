@@ -89,9 +89,9 @@ HINT_PROVERS = ("z3", "cvc4", "cvc4-fmf")
 #   the macro changes nothing: then the goals pass proves them). The
 #   other passes see only the lemmas the module opts into: WP gives every
 #   global lemma in scope to every goal, and a prover pays for each one
-#   (vmspace: 579 of its 629 SMT goals need none of the 39 paging lemmas,
-#   which made its goals pass's prover time 1.6 times what it is without
-#   them; proofs/README.md);
+#   (vmspace: 5 of its 629 SMT goals needed a paging lemma, both of them
+#   kept global, and its goals pass took 138 s of prover CPU with paging's
+#   lemmas in scope against 83 s without; proofs/README.md);
 # - "assigns": the assigns goals, with ASSIGNS_PROVERS: cvc4-fmf proves the
 #   region inclusions the other two cannot instantiate, and is not started
 #   on the other ~90 % of the goals (uaccess: 153 s with one goals pass of
