@@ -10,7 +10,7 @@ Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
 (default 10 s per prover call) and PROVE_PAR (default 4 goals in flight,
 which keep 2 cores busy) tune WP's goals and assigns passes; every pass loads
 proofs/wp_poll.ml (PROVE_POLL_SCRIPT: another file), so that Frama-C polls
-its provers every 2 ms, not 50, and collects its memory less often;
+its provers every 2 ms, not 50;
 PROVE_JOBS (default: one per core, so 2 on 2 cores) is how many
 modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;

@@ -33,7 +33,7 @@ echo "typed_st_inc_ensures_wrong z3" > "$hints/st_unproved.hints"
 PROVE_HINTS_DIR=$hints PROVE_REPLAY=0 proofs/prove.py proofs/selftest/st_ok.c \
   proofs/selftest/st_unproved.c > "$log.5" 2>&1
 # A poll script Frama-C cannot compile: the run must say so once and still
-# prove (proofs/README.md, "Polling and the collector").
+# prove (proofs/README.md, "Polling").
 echo "this is not OCaml" > "$out_dir/broken_poll.ml"
 PROVE_POLL_SCRIPT=$out_dir/broken_poll.ml PROVE_REPLAY=0 \
   PROVE_SESSION_DIR=$out_dir/session-poll PROVE_RESULTS_DIR=$out_dir/results-poll \
