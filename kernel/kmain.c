@@ -9,6 +9,7 @@
 #include "arch/trap.h"
 #include "arch/pic.h"
 #include "arch/timer.h"
+#include "arch/clock.h"
 #include "arch/serial.h"
 #include "arch/qemu_exit.h"
 #include "arch/directmap.h"
@@ -55,6 +56,7 @@ static bool selftest_dmap(void)
 static const struct selftest selftests[] = {
     { "boot", selftest_boot },
     { "timer", selftest_timer },
+    { "clock", selftest_clock },
     { "ud2", selftest_ud2 },
     { "pf", selftest_page_fault },
     { "de", selftest_divide_error },
@@ -288,6 +290,11 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     sched_init();
     initrd_init(&boot_info);
     syscall_init(rtc_epoch_seconds(), pmm_free_count());
+    clock_init();
+    if (clock_tsc_hz())
+        kprintf("clock: TSC at %lu Hz (measured against PIT channel 2)\n", clock_tsc_hz());
+    else
+        kprintf("clock: TSC not measured, the clock counts timer ticks (%u Hz)\n", TIMER_HZ);
     timer_init();
     pic_unmask(IRQ_COM1);
     cpu_sti();

@@ -11,6 +11,7 @@
 #include "mm/vmspace_user.h"
 #include "arch/cpu.h"
 #include "arch/timer.h"
+#include "arch/clock.h"
 #include "lib/string.h"
 #include "lib/kprintf.h"
 
@@ -453,7 +454,7 @@ static long sys_nanosleep(uint64_t ureq)
 
 static long sys_clock_gettime(uint64_t clk, uint64_t utp)
 {
-    uint64_t ns = timer_ticks() * NS_PER_TICK;
+    uint64_t ns = clock_ns();
     int64_t ts[2];
     if (clk == 0 || clk == 5)                        /* REALTIME, REALTIME_COARSE */
         ns += boot_epoch * 1000000000ull;
@@ -481,7 +482,7 @@ static long sys_sysinfo(uint64_t ubuf)
 {
     uint8_t si[112];
     memset(si, 0, sizeof si);
-    uint64_t uptime = timer_ticks() / TIMER_HZ;
+    uint64_t uptime = clock_ns() / 1000000000ull;
     uint64_t total = (uint64_t)total_frames * PAGE_SIZE, free = (uint64_t)pmm_free_count() * PAGE_SIZE;
     uint16_t procs = (uint16_t)proc_count();
     uint32_t unit = 1;

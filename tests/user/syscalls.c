@@ -88,6 +88,17 @@ static void time_calls(void)
         prev = now;
     }
     t_check("CLOCK_MONOTONIC never goes back", !back);
+    /* Resolution: the smallest of 5 steps of the clock seen by a loop that
+     * reads it until it changes (Linux: nanoseconds; a tick clock: 10 ms). */
+    long long step = -1;
+    for (int i = 0; i < 5; i++) {
+        long long a = t_now_ns(), b;
+        while ((b = t_now_ns()) == a)
+            ;
+        if (step < 0 || b - a < step)
+            step = b - a;
+    }
+    t_check("CLOCK_MONOTONIC steps by less than 1 ms", step < 1000000LL);
 }
 
 static void misc(void)

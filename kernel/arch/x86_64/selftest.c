@@ -3,6 +3,7 @@
  * and serial input arrives through IRQ 4. */
 #include "kernel/selftest.h"
 #include "arch/timer.h"
+#include "arch/clock.h"
 #include "arch/cpu.h"
 #include "arch/serial.h"
 #include "lib/string.h"
@@ -38,6 +39,31 @@ bool selftest_timer(void)
     kprintf("selftest timer: %u ticks elapsed (ticks=%lu)\n",
             SELFTEST_TIMER_TICKS, timer_ticks());
     return per_second * 10 >= TIMER_HZ * 7 && per_second * 10 <= TIMER_HZ * 13;
+}
+
+/* Spins (interrupts as they are) until the RTC's seconds register changes. */
+static void rtc_wait_next_second(void)
+{
+    uint8_t s = rtc_seconds_raw();
+    while (rtc_seconds_raw() == s)
+        ;
+}
+
+/* The clock must not depend on interrupts: with them off for one RTC second,
+ * clock_ns advances by that second (within 5 %) while the timer's ticks,
+ * counted by its interrupt, stand still. */
+bool selftest_clock(void)
+{
+    cpu_cli();
+    rtc_wait_next_second();
+    uint64_t n0 = clock_ns(), k0 = timer_ticks();
+    rtc_wait_next_second();
+    uint64_t n1 = clock_ns(), k1 = timer_ticks();
+    cpu_sti();
+    kprintf("selftest clock: TSC %lu Hz; one RTC second with interrupts off: "
+            "%lu ns of clock, %lu timer ticks\n", clock_tsc_hz(), n1 - n0, k1 - k0);
+    return clock_tsc_hz() != 0 && n1 - n0 >= 950000000ull && n1 - n0 <= 1050000000ull &&
+           k1 == k0;
 }
 
 bool selftest_ud2(void)
