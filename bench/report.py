@@ -280,9 +280,9 @@ def section_fork(fk):
         "Isola's CLOCK_MONOTONIC reads the TSC, whose rate the boot measures against PIT "
         "channel 2 (include/arch/clock.h), so it keeps counting while a system call runs with "
         "interrupts off (before, it counted timer interrupts and a long fork lost ticks). "
-        "Per row, the host's clock measured between %s and %s times what Isola's own clock "
-        "said (largest at %d pages); the ratios use the host clock all the same."
-        % (fmt(min(x[1] for x in skew)), fmt(worst[1]), worst[0]) if worst else "",
+        "Per row, the host's clock measured between %.3f and %.3f times what Isola's own clock "
+        "said (the largest at %d pages); the ratios use the host clock all the same."
+        % (min(x[1] for x in skew), worst[1], worst[0]) if worst else "",
         "",
         "Linux forks copy-on-write (it copies page tables, not pages); Isola copies every page at "
         "fork (clone_fresh), so the large-N rows compare two different designs, as the issue asks.",
