@@ -55,6 +55,15 @@ static inline uint64_t read_rflags(void)
     return v;
 }
 
+/* The time-stamp counter (not serialising: it may read a few instructions
+ * early or late). */
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
 /* CPUID leaf `leaf`, subleaf `sub`: r[0..3] = eax, ebx, ecx, edx. */
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {

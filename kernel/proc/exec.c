@@ -85,9 +85,7 @@ static long exec_args_from_user(uint32_t root, uint64_t uvec, struct exec_args *
 /* 16 bytes for AT_RANDOM: the TSC mixed (not cryptographic; documented). */
 static void exec_random(uint8_t out[16])
 {
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    uint64_t x = ((uint64_t)hi << 32 | lo) ^ 0x9E3779B97F4A7C15ull;
+    uint64_t x = rdtsc() ^ 0x9E3779B97F4A7C15ull;
     for (int i = 0; i < 16; i++) {
         x ^= x << 13;
         x ^= x >> 7;

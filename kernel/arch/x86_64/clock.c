@@ -20,13 +20,6 @@ static uint64_t tsc_hz;
 /* ns per TSC cycle, as a 32.32 fixed-point number. */
 static uint64_t ns_per_cycle_q32;
 
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 /* TSC cycles while PIT channel 2 counts CLOCK_CALIBRATE_PIT_COUNTS down in
  * mode 0 (its output rises at 0), or 0 if the output never rises. */
 static uint64_t clock_measure_tsc(void)
