@@ -25,6 +25,9 @@ static inline void cpu_hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 /* Enables interrupts and halts until the next one, with no window between
  * the two in which an interrupt could be missed. */
 static inline void cpu_sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
+/* Enables interrupts for one `pause` (a pending interrupt is taken right
+ * after it): a busy wait that still lets interrupts in. */
+static inline void cpu_sti_pause(void) { __asm__ volatile("sti; pause" ::: "memory"); }
 
 static inline uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }

@@ -39,7 +39,7 @@ struct task {
     bool need_resched;
     int kill_sig;                      /* pending fatal signal, 0 if none */
     uint8_t wait;                      /* enum wait_kind while blocked */
-    uint64_t wake_tick;                /* WAIT_SLEEP */
+    uint64_t wake_ns;                  /* WAIT_SLEEP: clock_ns deadline */
     uint64_t brk_base, brk;            /* heap: [brk_base, page_up(brk)) mapped */
     uint64_t mmap_low;                 /* lowest mmap address handed out */
     struct fd fds[TASK_FDS];
@@ -69,8 +69,11 @@ __attribute__((noreturn)) void sched_start(int32_t s);
 /* Lets other runnable processes run; returns when we are chosen again. */
 void sched_yield(void);
 /* Blocks the current process until its wait condition holds (or it is
- * killed); returns when it runs again. */
-void sched_block(enum wait_kind kind, uint64_t wake_tick);
+ * killed); returns when it runs again. WAIT_SLEEP holds once clock_ns()
+ * reaches wake_ns; when nothing else can run, the scheduler waits for a
+ * deadline due before the next tick by polling the clock instead of halting,
+ * so a sleep ends within microseconds of its deadline, not at a tick. */
+void sched_block(enum wait_kind kind, uint64_t wake_ns);
 /* Marks slot s runnable if it is blocked (kill, child exit). */
 void sched_wake(int32_t s);
 /* Timer tick from user mode: preempt at the next return to user. */

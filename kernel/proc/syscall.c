@@ -10,7 +10,6 @@
 #include "mm/vmspace.h"
 #include "mm/vmspace_user.h"
 #include "arch/cpu.h"
-#include "arch/timer.h"
 #include "arch/clock.h"
 #include "lib/string.h"
 #include "lib/kprintf.h"
@@ -47,7 +46,6 @@
 
 #define CHUNK 1024
 #define PS_PATH "/proc/isola/ps"
-#define NS_PER_TICK (1000000000ull / TIMER_HZ)
 #define BRK_MAX (1ull << 30)
 
 static uint64_t boot_epoch;
@@ -439,12 +437,11 @@ static long sys_nanosleep(uint64_t ureq)
         return -EFAULT;
     if (ts[0] < 0 || ts[1] < 0 || ts[1] > 999999999)
         return -EINVAL;
-    uint64_t ns = (uint64_t)ts[0] * 1000000000ull + (uint64_t)ts[1];
-    uint64_t ticks = (ns + NS_PER_TICK - 1) / NS_PER_TICK;
-    if (ticks == 0)
-        return 0;
-    uint64_t wake = timer_ticks() + ticks + 1;
-    while (timer_ticks() < wake) {
+    uint64_t ns = (uint64_t)ts[0] >= UINT64_MAX / 1000000000ull ? UINT64_MAX
+                  : (uint64_t)ts[0] * 1000000000ull + (uint64_t)ts[1];
+    uint64_t now = clock_ns();
+    uint64_t wake = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
+    while (clock_ns() < wake) {
         if (me()->kill_sig)
             return -EINTR;
         sched_block(WAIT_SLEEP, wake);

@@ -8,11 +8,14 @@
 #include "arch/memlayout.h"
 #include "arch/qemu_exit.h"
 #include "arch/timer.h"
+#include "arch/clock.h"
 #include "mm/paging.h"
 #include "mm/vmspace.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "kernel/panic.h"
+
+#define NS_PER_TICK (1000000000ull / TIMER_HZ)
 
 struct task tasks[PROC_MAX];
 static uint8_t kstacks[PROC_MAX][TASK_KSTACK_SIZE] __attribute__((aligned(16)));
@@ -65,7 +68,7 @@ static bool sched_can_wake(int32_t s)
     case WAIT_TTY:
         return tty_poll();
     case WAIT_SLEEP:
-        return timer_ticks() >= t->wake_tick;
+        return clock_ns() >= t->wake_ns;
     default:
         return true;
     }
@@ -87,14 +90,31 @@ static int32_t sched_pick(int32_t from)
     return PROC_NONE;
 }
 
+/* True iff a sleeping process's deadline comes before the next timer tick
+ * could (within one tick period from now). */
+static bool sched_sleep_due_soon(void)
+{
+    uint64_t soon = clock_ns() + NS_PER_TICK;
+    for (int32_t s = 0; s < PROC_MAX; s++)
+        if (proc_state[s] == PROC_BLOCKED && tasks[s].wait == WAIT_SLEEP &&
+            tasks[s].wake_ns < soon)
+            return true;
+    return false;
+}
+
 /* Runs the next runnable process (idling with interrupts on until there is
- * one); returns when the current process is chosen again. */
+ * one: halted until the next interrupt, or polling the clock while a sleep
+ * is due before the next tick); returns when the current process is chosen
+ * again. */
 static void sched_switch(void)
 {
     int32_t prev = current, next;
     while ((next = sched_pick(prev)) == PROC_NONE) {
         tty_poll();
-        cpu_sti_hlt();
+        if (sched_sleep_due_soon())
+            cpu_sti_pause();
+        else
+            cpu_sti_hlt();
         cpu_cli();
     }
     proc_set_state(next, PROC_RUNNING);
@@ -121,12 +141,12 @@ void sched_yield(void)
     sched_switch();
 }
 
-void sched_block(enum wait_kind kind, uint64_t wake_tick)
+void sched_block(enum wait_kind kind, uint64_t wake_ns)
 {
     if (tasks[current].kill_sig)
         return;
     tasks[current].wait = (uint8_t)kind;
-    tasks[current].wake_tick = wake_tick;
+    tasks[current].wake_ns = wake_ns;
     proc_set_state(current, PROC_BLOCKED);
     sched_switch();
 }

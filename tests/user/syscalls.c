@@ -1,6 +1,6 @@
 /* Calls outside Isola's list give ENOSYS (numbers that are ENOSYS on Linux
  * too), and the small calls behave as on Linux: ids, exit vs exit_group,
- * ioctl ENOTTY, EBADF, sched_yield, nanosleep, clocks, uname, sigaction and
+ * ioctl ENOTTY, EBADF, sched_yield, nanosleep (1 ms sleeps end near 1 ms), clocks, uname, sigaction and
  * sigprocmask accepted, arch_prctl(ARCH_GET_FS), set_tid_address, sysinfo. */
 #define ARCH_GET_FS 0x1003   /* <asm/prctl.h>, not in musl-dev */
 #include <sys/ioctl.h>
@@ -77,6 +77,16 @@ static void time_calls(void)
     long long t1 = t_now_ns();
     t_check("at least 30 ms passed", t1 - t0 >= 30 * 1000000LL);
     t_check("and less than 2 s", t1 - t0 < 2000 * 1000000LL);
+    /* A short sleep ends near its deadline (Linux: hrtimers; a tick-based
+     * sleep would take 10-20 ms each). */
+    struct timespec ms1 = { 0, 1000000L };
+    long long s0 = t_now_ns();
+    int slept = 1;
+    for (int i = 0; i < 5; i++)
+        slept &= nanosleep(&ms1, NULL) == 0;
+    long long s1 = t_now_ns();
+    t_check("5 x nanosleep(1 ms) take at least 5 ms", slept && s1 - s0 >= 5 * 1000000LL);
+    t_check("and less than 25 ms", s1 - s0 < 25 * 1000000LL);
     struct timespec bad = { 0, 1000000000L };
     t_expect_err("nanosleep with tv_nsec = 1e9", nanosleep(&bad, NULL), EINVAL);
     struct timespec rt;
