@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 #define TIMER_HZ 100u
+/* Nanoseconds between two ticks. */
+#define TIMER_NS_PER_TICK (1000000000ull / TIMER_HZ)
 
 /* Programs the PIT for TIMER_HZ and unmasks IRQ 0 (ticks start once
  * interrupts are enabled). */

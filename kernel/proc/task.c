@@ -15,8 +15,6 @@
 #include "lib/string.h"
 #include "kernel/panic.h"
 
-#define NS_PER_TICK (1000000000ull / TIMER_HZ)
-
 struct task tasks[PROC_MAX];
 static uint8_t kstacks[PROC_MAX][TASK_KSTACK_SIZE] __attribute__((aligned(16)));
 static int32_t current = PROC_NONE;
@@ -94,7 +92,7 @@ static int32_t sched_pick(int32_t from)
  * could (within one tick period from now). */
 static bool sched_sleep_due_soon(void)
 {
-    uint64_t soon = clock_ns() + NS_PER_TICK;
+    uint64_t soon = clock_ns() + TIMER_NS_PER_TICK;
     for (int32_t s = 0; s < PROC_MAX; s++)
         if (proc_state[s] == PROC_BLOCKED && tasks[s].wait == WAIT_SLEEP &&
             tasks[s].wake_ns < soon)

@@ -8,7 +8,6 @@
 #define PORT_B        0x61        /* bit 0: channel 2 gate, bit 1: speaker, bit 5: channel 2 output */
 #define PIT_BASE_HZ   1193182u
 #define NS_PER_S      1000000000ull
-#define NS_PER_TICK   (NS_PER_S / TIMER_HZ)
 #define MIN_TSC_HZ    10000000ull
 #define MAX_TSC_HZ    100000000000ull
 /* Polls of port 0x61 before calibration gives up: far more than 10 ms of
@@ -49,7 +48,7 @@ void clock_init(void)
 uint64_t clock_ns(void)
 {
     if (tsc_hz == 0)
-        return timer_ticks() * NS_PER_TICK;
+        return timer_ticks() * TIMER_NS_PER_TICK;
     unsigned __int128 d = rdtsc() - tsc_start;
     return (uint64_t)((d * ns_per_cycle_q32) >> 32);
 }
