@@ -980,7 +980,8 @@ def tool_versions():
 
 
 # src after the C preprocessor, with the ACSL comments kept (bytes), or None
-# if gcc fails. Read once per run: the lemma plan and the replay key use it.
+# if gcc fails. Cached for the run: the lemma plan, the flags and the replay
+# key share it (replay_key(fresh=True) bypasses it).
 @functools.lru_cache(maxsize=None)
 def preprocessed(src, lemma_goals=False):
     defines = ["-D" + LEMMA_GOALS_MACRO] if lemma_goals else []
@@ -992,9 +993,12 @@ def preprocessed(src, lemma_goals=False):
     return pre.stdout if pre.returncode == 0 else None
 
 
-def replay_key(src, module, timeout, par):
-    pre = preprocessed(src)
-    pre_lemmas = preprocessed(src, lemma_goals=True)
+# fresh: run the preprocessor again instead of reusing this run's output
+# (the check after a proof must see an input edited during it).
+def replay_key(src, module, timeout, par, fresh=False):
+    preprocess = preprocessed.__wrapped__ if fresh else preprocessed
+    pre = preprocess(src)
+    pre_lemmas = preprocess(src, lemma_goals=True)
     if pre is None or pre_lemmas is None:
         return None
     h = hashlib.sha256(pre)
@@ -1142,7 +1146,7 @@ def prove_or_replay(src, module, args, replay):
     if not r:
         r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
         if key and r["status"] == "pass" and \
-                replay_key(src, module, args.timeout, args.par) == key:
+                replay_key(src, module, args.timeout, args.par, fresh=True) == key:
             save_replay(module, key, r)
     write_json(r)
     return r
