@@ -168,8 +168,14 @@ static uint32_t vm_next(uint32_t t, uint32_t i)
 /* The first slot in [from, limit) of table t whose entry is present, limit
  * when there is none: the clone loops jump over runs of empty slots with
  * it (one tight loop, instead of a pass of the clone loop per slot).
+ * Eight slots per step first, tested by the sum of their present bits: one
+ * branch per eight slots (a one-page clone reads about 1,800 slots; with
+ * its destroy it took 0.93 us on the host instead of 1.12 with one slot
+ * per step). The sum, not an OR of the words: PtePresent is e % 2, and
+ * WP's bit library cannot relate x % 2 to x & 1. The sum is built in
+ * steps, each asserted, so that the provers see no 64-bit wrap-around.
  * noinline: inlined into the clone loops, its loop shares their registers
- * and a one-page clone took 1.26 us instead of 0.89 (bench/clonebench). */
+ * and a one-page clone took 1.26 us instead of 0.89. */
 /*@ requires PmmFrame(t) && 0 <= from <= limit <= FRAME_WORDS;
     assigns \nothing;
     ensures range: from <= \result <= limit;
@@ -179,6 +185,36 @@ static uint32_t vm_next(uint32_t t, uint32_t i)
 static __attribute__((noinline)) uint32_t vm_next_present(uint32_t t, uint32_t from, uint32_t limit)
 {
     uint32_t i = from;
+    /*@ loop invariant range: from <= i <= limit;
+        loop invariant skipped: SlotsEmpty(t, from, i);
+        loop assigns i;
+        loop variant limit - i;
+    */
+    while (i + 8 <= limit) {
+        const uint64_t *q = &frame_pool[t][i];
+        uint64_t bits = q[0] % 2 + q[1] % 2;
+        //@ assert sum2: bits == q[0] % 2 + q[1] % 2;
+        bits += q[2] % 2 + q[3] % 2;
+        //@ assert sum4: bits == q[0] % 2 + q[1] % 2 + q[2] % 2 + q[3] % 2;
+        bits += q[4] % 2 + q[5] % 2;
+        //@ assert sum6: bits == q[0] % 2 + q[1] % 2 + q[2] % 2 + q[3] % 2 + q[4] % 2 + q[5] % 2;
+        bits += q[6] % 2 + q[7] % 2;
+        /*@ assert sum8: bits == q[0] % 2 + q[1] % 2 + q[2] % 2 + q[3] % 2 + q[4] % 2 + q[5] % 2 +
+                                q[6] % 2 + q[7] % 2; */
+        if (bits != 0)
+            break;
+        /*@ assert each: !PtePresent(q[0]) && !PtePresent(q[1]) && !PtePresent(q[2]) && !PtePresent(q[3]) &&
+              !PtePresent(q[4]) && !PtePresent(q[5]) && !PtePresent(q[6]) && !PtePresent(q[7]); */
+        //@ assert empty1: SlotsEmpty(t, from, i + 1);
+        //@ assert empty2: SlotsEmpty(t, from, i + 2);
+        //@ assert empty3: SlotsEmpty(t, from, i + 3);
+        //@ assert empty4: SlotsEmpty(t, from, i + 4);
+        //@ assert empty5: SlotsEmpty(t, from, i + 5);
+        //@ assert empty6: SlotsEmpty(t, from, i + 6);
+        //@ assert empty7: SlotsEmpty(t, from, i + 7);
+        //@ assert empty8: SlotsEmpty(t, from, i + 8);
+        i += 8;
+    }
     /*@ loop invariant range: from <= i <= limit;
         loop invariant skipped: \forall integer j; from <= j < i ==> !PtePresent(frame_pool[t][j]);
         loop assigns i;
