@@ -67,26 +67,6 @@ uint32_t vm_template_init(void)
     return t;
 }
 
-/* Entries 256..511 of root become the template's; nothing else changes. */
-/*@ requires paging_valid: PagingValid && VmTemplateOk && OwnersLive && PmmBelowTop && PmmBelowOwnerTop;
-    requires others_share: \forall integer r; SpaceRoot(r) && r != root ==> KernelHalfShared(r);
-    requires SpaceRoot(root);
-    assigns frame_pool[root][VM_KERNEL_FIRST .. FRAME_WORDS - 1];
-    ensures vm_valid: VmValid;
-    ensures kernel_half_shared: KernelHalfShared(root);
-*/
-static void vm_copy_kernel_half(uint32_t root)
-{
-    uint32_t t = vm_kernel_template;
-    /*@ loop invariant VM_KERNEL_FIRST <= i <= FRAME_WORDS;
-        loop invariant \forall integer j; VM_KERNEL_FIRST <= j < i ==> frame_pool[root][j] == frame_pool[t][j];
-        loop assigns i, frame_pool[root][VM_KERNEL_FIRST .. FRAME_WORDS - 1];
-        loop variant FRAME_WORDS - i;
-    */
-    for (uint32_t i = VM_KERNEL_FIRST; i < FRAME_WORDS; i++)
-        frame_pool[root][i] = frame_pool[t][i];
-}
-
 /* Free frame r becomes a new space: user half empty, kernel half the
  * template's, its owner mark r + 1 (it owns only r: OwnersLive says no
  * frame is owned by a free one); nothing else changes. */
@@ -102,13 +82,16 @@ static void vm_copy_kernel_half(uint32_t root)
 static void vm_root_init(uint32_t r)
 {
     //@ assert unowned: \forall integer g; PmmFrame(g) && PmmAllocated(g) ==> pmm_desc_owner[g] != r;
-    pmm_claim(r, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0);
+    /* The template's user half is empty (VmTemplateOk), so one copy of it
+     * gives r both halves: one pass over the frame (rep movsq where the
+     * CPU has ERMS) instead of zeroing it and copying the kernel half. */
+    pmm_claim_copy(r, vm_kernel_template, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0);
+    //@ assert halves: UserHalfEmpty(r) && KernelHalfShared(r);
     //@ assert root_space: SpaceRoot(r) && TableOk(r);
     //@ assert tables_ok: TablesOk;
     /*@ assert owns_root_only: \forall integer g; PmmFrame(g) && PmmAllocated(g) && pmm_desc_owner[g] == r ==>
           g == r; */
     pmm_owner_top[r] = r + 1;
-    vm_copy_kernel_half(r);
 }
 
 uint32_t vm_space_create(void)
