@@ -301,6 +301,7 @@ def bench_host(prog):
             f = fields(line)
             res["pool_frames"] = f["pool_frames"]
             res["frames"] = f.get("frames", "loop")
+            res["clock_ns"] = f.get("clock_ns")
     log(name + ": clone/memcpy ratios " + ", ".join(
         "N=%d %.1f" % (c["pages"], c["ratio"]) for c in res["clone"]))
     return res

@@ -49,7 +49,8 @@ CAUSES = {
         "the clone loop per slot, which took clone at N=1 from 1.69 to 0.88 us "
         "(make bench, 2026-12-05); it tests eight slots per step by the sum of "
         "their present bits, one branch per eight slots, which took it to "
-        "0.71 us (make bench, 2026-12-05, commit 13e2488); that scan is still "
+        "0.71 us (make bench, 2026-12-05, commit 13e2488; these three figures "
+        "still include the clock's own 20 ns, see Clone vs memcpy); that scan is still "
         "the largest part of a one-page clone (46 % of clone + destroy on the "
         "host, perf, 2026-12-05; it reads every slot, 8 bytes each, so it is "
         "bound by loads); a per-table mark of the highest present slot, kept "
@@ -312,8 +313,13 @@ def section_clone(h, wk):
         "host frame pool of tests/host (POOL_FRAMES = %d). A parent space gets N writable pages "
         "(vm_map), then the median time of vm_space_clone (checked equal to the parent) is "
         "compared with the median time of memcpy of N x 4 KiB between two touched buffers. "
-        "The kernel/mm files are compiled with the kernel's code-generation flags (bench/bench.mk)."
-        % h.get("pool_frames", 0),
+        "The kernel/mm files are compiled with the kernel's code-generation flags (bench/bench.mk). "
+        "Every sample of clone, destroy and memcpy is one call between two clock reads, less the "
+        "clock's own cost measured in the run (the median of back-to-back reads: %s), so the "
+        "small-N ratios compare the operations, not the clock (before 2026-12-05 the samples kept "
+        "it, about 20 ns, which made a one-page memcpy look a quarter slower and its ratio smaller)."
+        % (h.get("pool_frames", 0),
+           "%.1f ns" % h["clock_ns"] if h.get("clock_ns") is not None else "not recorded"),
         "",
         "Frames are zeroed and copied the way the kernel picks on this CPU: **frames=%s** (%s). "
         "The clone column and the ratio are that way; the loop and rep columns time clone each "
