@@ -1189,6 +1189,18 @@ def default_jobs():
     return max(1, os.cpu_count() or 2)
 
 
+# The order modules are started in: largest first (longest-processing-time
+# scheduling), so that the small ones fill the gaps at the end instead of
+# one running alone while the other workers idle. Size = the module's SMT
+# goals, counted by its committed hints file (one line per goal an SMT
+# prover proved; a fresh clone has no earlier timings). PROVEN_SRCS order
+# ran pmm + paging first and left elf_check alone for its last ~25 s.
+def start_order(mods):
+    def size(module):
+        return len(read_hints_file(os.path.join(ROOT, HINTS_DIR, module + ".hints")))
+    return sorted(mods, key=lambda sm: -size(sm[1]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--timeout", type=int,
@@ -1238,7 +1250,7 @@ def main():
     # proved at once, each with its own Frama-C; results print as modules
     # finish, the total waits for all.
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(one, src, module) for src, module in mods]
+        futures = [pool.submit(one, src, module) for src, module in start_order(mods)]
         try:
             results = [f.result() for f in futures]
         except BaseException:
