@@ -12,13 +12,20 @@
 #include "lib/kprintf.h"
 #include "arch/rtc.h"
 
-/* Halts (interrupts on) until the RTC's seconds register changes; returns the
- * tick count seen right after the change. */
-static uint64_t timer_ticks_at_next_second(void)
+/* Waits until the RTC's seconds register changes: halting between reads
+ * with interrupts on (halt), or spinning with interrupts as they are. */
+static void rtc_wait_next_second(bool halt)
 {
     uint8_t s = rtc_seconds_raw();
     while (rtc_seconds_raw() == s)
-        cpu_sti_hlt();
+        if (halt)
+            cpu_sti_hlt();
+}
+
+/* The tick count seen right after the RTC's next second begins. */
+static uint64_t timer_ticks_at_next_second(void)
+{
+    rtc_wait_next_second(true);
     return timer_ticks();
 }
 
@@ -41,23 +48,15 @@ bool selftest_timer(void)
     return per_second * 10 >= TIMER_HZ * 7 && per_second * 10 <= TIMER_HZ * 13;
 }
 
-/* Spins (interrupts as they are) until the RTC's seconds register changes. */
-static void rtc_wait_next_second(void)
-{
-    uint8_t s = rtc_seconds_raw();
-    while (rtc_seconds_raw() == s)
-        ;
-}
-
 /* The clock must not depend on interrupts: with them off for one RTC second,
  * clock_ns advances by that second (within 5 %) while the timer's ticks,
  * counted by its interrupt, stand still. */
 bool selftest_clock(void)
 {
     cpu_cli();
-    rtc_wait_next_second();
+    rtc_wait_next_second(false);
     uint64_t n0 = clock_ns(), k0 = timer_ticks();
-    rtc_wait_next_second();
+    rtc_wait_next_second(false);
     uint64_t n1 = clock_ns(), k1 = timer_ticks();
     cpu_sti();
     kprintf("selftest clock: TSC %lu Hz; one RTC second with interrupts off: "
