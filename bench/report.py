@@ -320,7 +320,7 @@ def section_clone(h, wk):
         "the interval over that count), less the clock's own cost measured in the run (the median "
         "of back-to-back reads: %s), so the small-N ratios compare the operations, not the clock. "
         "Each interval ends with an mfence before its closing read, so it ends when the timed "
-        "writes are done, not when the last store entered the store buffer. Before 2026-12-05 "
+        "writes are done, not when the last store entered the store buffer. Before commit 7db3e3f (2026-12-05) "
         "a one-page memcpy was one copy between two plain reads: with a "
         "clock that steps by 10 ns (kvm-clock) and stores still buffered, it read 20 ns on a "
         "2.1 GHz EPYC, under what 4 KiB of stores can take, and 80 ns on another machine, so the "
