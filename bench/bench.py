@@ -65,10 +65,21 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def source_commit():
+    """HEAD's short name, "-dirty" when a file differs from it: any file but
+    the bench's own outputs (docs/benchmarks.md, .png), which a partial
+    run finds modified by the run before it."""
+    commit = subprocess.run(["git", "describe", "--always"], cwd=ROOT,
+                            stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                              ":!docs/benchmarks.md", ":!docs/benchmarks.png"], cwd=ROOT,
+                             stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+    return commit + ("-dirty" if changed else "")
+
+
 def machine_info(linux):
     qemu = run(["qemu-system-x86_64", "--version"]).splitlines()[0]
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
-                            stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+    commit = source_commit()
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cpu": cpu_model(), "cores": os.cpu_count(),
@@ -390,11 +401,13 @@ def main():
     if full or "machine" not in results:
         results["machine"] = machine_info(linux)
     else:
-        commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
-                                stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
-        results["machine"].setdefault("partial_updates", []).append(
-            "%s at commit %s: %s" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit,
-                                     " ".join(only)))
+        # An earlier update of the same phases (or fewer) no longer has a
+        # figure on the page: this one replaces it.
+        updates = [u for u in results["machine"].get("partial_updates", [])
+                   if not set(u.rsplit(": ", 1)[-1].split()) <= set(only)]
+        results["machine"]["partial_updates"] = updates + [
+            "%s at commit %s: %s" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                     source_commit(), " ".join(only))]
     start = time.monotonic()
 
     def save():
