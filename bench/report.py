@@ -121,8 +121,9 @@ def section_machine(m):
     lines = [
         "- Date: %s; commit `%s`; the measurements took %s s (builds and installs not counted)."
         % (m["date"], m["commit"], m.get("bench_seconds", "-")),
-        "- CPU: %s, %s cores (shared with other work: load average %.2f at the start)."
-        % (m["cpu"], m["cores"], m["load_before"]),
+        "- CPU: %s%s, %s cores (shared with other work: load average %.2f at the start)."
+        % (m["cpu"], " at %.0f MHz (/proc/cpuinfo)" % m["cpu_mhz"] if m.get("cpu_mhz") else "",
+           m["cores"], m["load_before"]),
         "- QEMU: %s, **%s**, memory %s, one vCPU, the same flags for both kernels:"
         % (m["qemu"], accel, m["memory"]),
         "  `%s`." % m["qemu_flags"],
