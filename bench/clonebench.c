@@ -32,11 +32,12 @@ static double cb_ns(void)
 
 /* cb_ns() once every store this CPU made before it is visible (mfence):
  * an interval it closes ends when the timed operation's writes are done,
- * not when its last store entered the store buffer. Without it a one-page
- * memcpy timed 20 ns on a 2.1 GHz EPYC (2026-12-05), under the ~37 ns its
- * 4 KiB of stores take at 32 bytes a cycle even at a 3.5 GHz boost, and
- * clone/memcpy at N=1 read 21.6 there against 7.9 on another machine.
- * Every interval of cb_time_clone ends with it, on both sides. */
+ * not when its last store entered the store buffer. Every interval of
+ * cb_time_clone ends with it, on both sides. (On a 2.1 GHz EPYC,
+ * 2026-12-05, one memcpy of a page between two plain reads timed 20 ns,
+ * under what its 4 KiB of stores can take; with the fence, 30 ns, still
+ * in the 10 ns steps of that machine's kvm-clock; 64 copies per interval
+ * (CB_BATCH_PAGES), 31-33 ns each.) */
 static double cb_ns_done(void)
 {
     __asm__ volatile("mfence" : : : "memory");
