@@ -53,16 +53,22 @@ def run(cmd, **kw):
 
 # ---- machine -------------------------------------------------------------
 
-def cpu_model():
-    """The first "model name" of /proc/cpuinfo, or the platform's name."""
+def cpuinfo_first(key):
+    """The value of the first /proc/cpuinfo line whose name is key, or None."""
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                name, _, value = line.partition(":")
+                if name.strip() == key:
+                    return value.strip()
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    return None
+
+
+def cpu_model():
+    """The first "model name" of /proc/cpuinfo, or the platform's name."""
+    return cpuinfo_first("model name") or platform.processor() or "unknown"
 
 
 def cpu_mhz():
@@ -71,13 +77,9 @@ def cpu_mhz():
     apart (two "AMD EPYC" machines took 286 s and 521 s for the same cold
     make prove)."""
     try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("cpu MHz"):
-                    return float(line.split(":", 1)[1])
-    except (OSError, ValueError):
-        pass
-    return None
+        return float(cpuinfo_first("cpu MHz"))
+    except (TypeError, ValueError):
+        return None
 
 
 def source_commit():
