@@ -15,9 +15,8 @@
 BENCH_BUILD      := $(BUILD)/bench
 BENCH_USER_BINS  := $(BENCH_BUILD)/bin/forkbench $(BENCH_BUILD)/bin/bootmark
 BENCH_HOST_BIN   := $(BENCH_BUILD)/clonebench
-# vm_map lives in kernel/mm/paging_map.c until its proof moves it into paging.c.
 BENCH_HOST_SRCS  := tests/host/host_pool.c tests/host/host_support.c \
-                    kernel/mm/pmm.c kernel/mm/paging.c $(wildcard kernel/mm/paging_map.c) kernel/mm/vmspace.c
+                    kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c
 BENCH_DEB        := gnuplot-nox
 
 $(BENCH_BUILD)/bin/%: bench/%.c bench/bench.mk
