@@ -148,13 +148,35 @@ static int cb_same(uint32_t p, uint32_t c, uint32_t pages)
 #define CB_PAIRS 4
 #define CB_BATCH_PAGES 64
 
+/* The writes any copying clone makes, done with libc's memcpy and memset:
+ * the root copied from a template frame, `tables` frames zeroed, `pages`
+ * frames copied. The fewest a clone that keeps the design's isolation
+ * properties can make: the child owns its root, tables and pages
+ * (ownership, clone_fresh), so it writes each once, and a frame taken
+ * from the pool holds what its last owner left, so a table is zeroed. */
+struct cb_floor {
+    unsigned char *tmpl, *src, *dst; /* 1, pages, 1 + tables + pages frames */
+    uint32_t tables, pages;
+};
+
+static void cb_floor_writes(const struct cb_floor *fl)
+{
+    unsigned char *d = fl->dst;
+    memcpy(d, fl->tmpl, PAGE_SIZE);
+    memset(d + PAGE_SIZE, 0, (size_t)fl->tables * PAGE_SIZE);
+    memcpy(d + (size_t)(1 + fl->tables) * PAGE_SIZE, fl->src, (size_t)fl->pages * PAGE_SIZE);
+    __asm__ volatile("" : : "r"(d) : "memory");
+}
+
 /* Median times (ns) of vm_space_clone and vm_space_destroy of parent p with
  * `pages` pages and, when memcpy_ns is not NULL, of memcpy of as many pages
- * between two touched buffers (the fastest of CB_PAIRS pairs, see above),
+ * between two touched buffers (the fastest of CB_PAIRS pairs, see above)
+ * and of the clone's own writes (cb_floor_writes, with as many tables as
+ * the clone took; fastest pair likewise; *tables_out gets that count),
  * timed in the same repetitions (interleaved, so a change in the machine's
- * load hits both sides alike). */
+ * load hits every side alike). */
 static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *destroy_ns,
-                          double *memcpy_ns)
+                          double *memcpy_ns, double *floor_ns, uint32_t *tables_out)
 {
     size_t n = (size_t)pages * PAGE_SIZE;
     unsigned char *src[CB_PAIRS] = { 0 }, *dst[CB_PAIRS] = { 0 };
@@ -164,13 +186,25 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
         memset(src[k], 0x5a, n);
         memset(dst[k], 0, n);
     }
+    uint32_t free_before = pmm_free_count();
     double t0 = cb_ns();
     uint32_t c = vm_space_clone(p);
     double est = cb_ns() - t0;
-    if (c == PMM_NONE || !cb_same(p, c, pages))
+    /* Frames the clone took: its root, its tables and its pages. */
+    uint32_t taken = free_before - pmm_free_count();
+    if (c == PMM_NONE || !cb_same(p, c, pages) || taken < 1 + pages)
         cb_fail("clone missing or different from its parent");
     if (c != PMM_NONE)
         vm_space_destroy(c);
+    uint32_t tables = taken >= 1 + pages ? taken - 1 - pages : 0;
+    struct cb_floor fl[CB_PAIRS] = { 0 };
+    for (int k = 0; memcpy_ns && k < CB_PAIRS; k++) {
+        fl[k] = (struct cb_floor){ aligned_alloc(PAGE_SIZE, PAGE_SIZE), src[k],
+                                   aligned_alloc(PAGE_SIZE, (size_t)(1 + tables + pages) * PAGE_SIZE),
+                                   tables, pages };
+        memset(fl[k].tmpl, 0x33, PAGE_SIZE);
+        memset(fl[k].dst, 0x11, (size_t)(1 + tables + pages) * PAGE_SIZE);
+    }
     int reps = cb_reps(est);
     /* memcpy of fewer than CB_BATCH_PAGES pages is timed CB_BATCH_PAGES /
      * pages times in a row in one interval (its figure is the interval over
@@ -180,10 +214,12 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
     if (memcpy_ns && !cb_smoke && reps < 2 * CB_PAIRS)
         reps = 2 * CB_PAIRS;
     double *cv = malloc(sizeof(double) * (size_t)reps), *dv = malloc(sizeof(double) * (size_t)reps);
-    double *mv[CB_PAIRS];
+    double *mv[CB_PAIRS], *fv[CB_PAIRS];
     int mn[CB_PAIRS] = { 0 };
-    for (int k = 0; k < CB_PAIRS; k++)
+    for (int k = 0; k < CB_PAIRS; k++) {
         mv[k] = malloc(sizeof(double) * (size_t)reps);
+        fv[k] = malloc(sizeof(double) * (size_t)reps);
+    }
     for (int r = 0; r < reps; r++) {
         t0 = cb_ns();
         c = vm_space_clone(p);
@@ -199,29 +235,41 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
                 memcpy(dst[k], src[k], n);
                 __asm__ volatile("" : : "r"(dst[k]) : "memory");
             }
-            mv[k][mn[k]++] = cb_net(cb_ns_done() - t2) / batch;
+            double t3 = cb_ns_done();
+            mv[k][mn[k]] = cb_net(t3 - t2) / batch;
+            for (int b = 0; b < batch; b++)
+                cb_floor_writes(&fl[k]);
+            fv[k][mn[k]++] = cb_net(cb_ns_done() - t3) / batch;
         }
     }
     *clone_ns = cb_median(cv, reps);
     *destroy_ns = cb_median(dv, reps);
     if (memcpy_ns) {
-        *memcpy_ns = -1;
+        *memcpy_ns = *floor_ns = -1;
+        *tables_out = tables;
         for (int k = 0; k < CB_PAIRS; k++) {
             if (mn[k] == 0)
                 continue;
-            if (dst[k][n - 1] != 0x5a)
+            unsigned char *last = fl[k].dst + (size_t)(1 + tables + pages) * PAGE_SIZE - 1;
+            if (dst[k][n - 1] != 0x5a || fl[k].dst[0] != 0x33 || *last != 0x5a ||
+                (tables && fl[k].dst[PAGE_SIZE] != 0))
                 cb_fail("memcpy");
-            double m = cb_median(mv[k], mn[k]);
+            double m = cb_median(mv[k], mn[k]), f = cb_median(fv[k], mn[k]);
             if (*memcpy_ns < 0 || m < *memcpy_ns)
                 *memcpy_ns = m;
+            if (*floor_ns < 0 || f < *floor_ns)
+                *floor_ns = f;
         }
     }
     free(cv);
     free(dv);
     for (int k = 0; k < CB_PAIRS; k++) {
         free(mv[k]);
+        free(fv[k]);
         free(src[k]);
         free(dst[k]);
+        free(fl[k].tmpl);
+        free(fl[k].dst);
     }
 }
 
@@ -230,7 +278,8 @@ static uint8_t cb_cpu_rep;
 
 /* Clone vs memcpy and destroy per N, the whole pool usable. clone_us is
  * with frames zeroed and copied the way the kernel picks on this CPU (timed
- * interleaved with memcpy); loop_us and rep_us time clone each way. */
+ * interleaved with memcpy and with the clone's own writes, floor_us);
+ * loop_us and rep_us time clone each way. */
 static void cb_clone_vs_memcpy(void)
 {
     static const uint32_t sizes[] = { 1, 64, 1024, 8192 };
@@ -241,14 +290,16 @@ static void cb_clone_vs_memcpy(void)
             cb_fail("parent set-up");
             return;
         }
-        double c, d, m, other, od;
+        double c, d, m, fl, other, od;
+        uint32_t tables;
         pmm_rep_strings = !cb_cpu_rep;
-        cb_time_clone(p, sizes[k], &other, &od, NULL);
+        cb_time_clone(p, sizes[k], &other, &od, NULL, NULL, NULL);
         pmm_rep_strings = cb_cpu_rep;
-        cb_time_clone(p, sizes[k], &c, &d, &m);
+        cb_time_clone(p, sizes[k], &c, &d, &m, &fl, &tables);
         printf("clonebench: clone pages=%u clone_us=%.3f destroy_us=%.3f memcpy_us=%.3f ratio=%.2f "
-               "loop_us=%.3f rep_us=%.3f\n", sizes[k], c / 1e3, d / 1e3, m / 1e3, c / m,
-               (cb_cpu_rep ? other : c) / 1e3, (cb_cpu_rep ? c : other) / 1e3);
+               "loop_us=%.3f rep_us=%.3f tables=%u floor_us=%.3f\n", sizes[k], c / 1e3, d / 1e3,
+               m / 1e3, c / m, (cb_cpu_rep ? other : c) / 1e3, (cb_cpu_rep ? c : other) / 1e3,
+               tables, fl / 1e3);
     }
 }
 
@@ -265,7 +316,7 @@ static void cb_pool_size(void)
             return;
         }
         double c, d;
-        cb_time_clone(p, 64, &c, &d, NULL);
+        cb_time_clone(p, 64, &c, &d, NULL, NULL, NULL);
         printf("clonebench: poolsize usable=%u pages=64 clone_us=%.2f destroy_us=%.2f\n",
                usable[k], c / 1e3, d / 1e3);
     }
@@ -292,7 +343,7 @@ static void cb_occupancy(void)
         }
         double alloc_ns = (cb_ns() - t0) / reps;
         double c, d;
-        cb_time_clone(p, 64, &c, &d, NULL);
+        cb_time_clone(p, 64, &c, &d, NULL, NULL, NULL);
         printf("clonebench: occupancy taken=%u alloc_ns=%.1f clone64_us=%.2f destroy64_us=%.2f\n",
                taken[k], alloc_ns, c / 1e3, d / 1e3);
     }
