@@ -348,8 +348,9 @@ def section_clone(h, wk):
         % (mode, "CPUID reports ERMS: one rep stosq / rep movsq per frame" if mode == "rep"
            else "no ERMS: an unrolled loop of 8-byte moves"),
         "",
-        "The writes column times, in the same repetitions, the writes alone that a copying clone "
-        "of N pages makes, with libc's memcpy and memset between touched buffers (fastest of the "
+        "The writes column times, in as many repetitions of their own right after clone and memcpy "
+        "(interleaved with clone, their buffers pushed clone's frames out of the caches), "
+        "the writes alone that a copying clone of N pages makes, with libc's memcpy and memset between touched buffers (fastest of the "
         "same buffer pairs): the root copied from a template frame, every table the clone took "
         "zeroed (%s: the frames clone took from the pool less the root and the N pages) and the "
         "N pages copied. It is the floor of clone/memcpy for any clone whose child owns fresh "
@@ -471,7 +472,7 @@ def floor_finding(r):
     c = max(rows, key=lambda c: c["ratio"])
     return ("Measured in this run, how much of it is the design and how much the code: at %s, the "
             "writes alone that a copying clone makes (%s, with libc's memcpy and memset, timed in "
-            "the same repetitions as clone and memcpy) take %s us, **%s x memcpy**. Each child owns "
+            "the same run as clone and memcpy) take %s us, **%s x memcpy**. Each child owns "
             "its root, tables and pages (ownership, clone_fresh), so a clone writes at least those "
             "frames, and a table taken from the pool holds what its last owner left, so it is "
             "zeroed: no copying clone gets below that ratio, whatever its code, and the goal of "
