@@ -168,27 +168,50 @@ static void cb_floor_writes(const struct cb_floor *fl)
     __asm__ volatile("" : : "r"(d) : "memory");
 }
 
+/* `batch` copies of n bytes from src to dst, one after the other. */
+static void cb_memcpy_batch(unsigned char *dst, const unsigned char *src, size_t n, int batch)
+{
+    for (int b = 0; b < batch; b++) {
+        memcpy(dst, src, n);
+        __asm__ volatile("" : : "r"(dst) : "memory");
+    }
+}
+
+/* *best becomes v if v is lower or *best is not set yet (negative). */
+static void cb_keep_min(double *best, double v)
+{
+    if (*best < 0 || v < *best)
+        *best = v;
+}
+
+/* What clone is compared with (medians in ns, the fastest of CB_PAIRS
+ * buffer pairs each; see cb_time_clone). */
+struct cb_refs {
+    double memcpy_ns;         /* memcpy of the N pages, beside clone */
+    double floor_ns;          /* cb_floor_writes, in a loop of its own */
+    double floor_memcpy_ns;   /* memcpy of the N pages, beside floor_ns */
+    uint32_t tables;          /* tables the clone took (floor_ns zeroes as many) */
+};
+
 /* Median times (ns) of vm_space_clone and vm_space_destroy of parent p with
- * `pages` pages and, when memcpy_ns is not NULL, of memcpy of as many pages
- * between two touched buffers (the fastest of CB_PAIRS pairs, see above)
- * timed in the same repetitions (interleaved, so a change in the machine's
- * load hits both sides alike), and then, in as many repetitions of their
- * own, of the clone's own writes (cb_floor_writes, with as many tables as
- * the clone took; fastest pair likewise; *tables_out gets that count),
- * interleaved with memcpy again (*floor_memcpy_ns), so that the two
- * compare under the same conditions.
- * Not interleaved with clone: their buffers (1 + tables + N frames per
- * pair) would push the parent's and child's frames out of the caches
- * between two clones: interleaved, clone measured 1.8-2.0 x memcpy at 64
- * pages and 1.5-1.6 x at 1024, against 1.5-1.6 and 1.2-1.3 without, in
- * alternating runs (2.1 GHz EPYC, 2026-12-06). */
+ * `pages` pages and, when refs is not NULL, its figures: memcpy of as many
+ * pages between two touched buffers (the fastest of CB_PAIRS pairs, see
+ * above) timed in the same repetitions as clone (interleaved, so a change
+ * in the machine's load hits both sides alike), and then, in as many
+ * repetitions of their own, the clone's own writes (cb_floor_writes, with
+ * as many tables as the clone took), each beside a memcpy again, so that
+ * those two compare under the same conditions.
+ * The writes are not interleaved with clone: their buffers (1 + tables + N
+ * frames per pair) would push the parent's and child's frames out of the
+ * caches between two clones: interleaved, clone measured 1.8-2.0 x memcpy
+ * at 64 pages and 1.5-1.6 x at 1024, against 1.5-1.6 and 1.2-1.3 without,
+ * in alternating runs (2.1 GHz EPYC, 2026-12-06). */
 static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *destroy_ns,
-                          double *memcpy_ns, double *floor_ns, double *floor_memcpy_ns,
-                          uint32_t *tables_out)
+                          struct cb_refs *refs)
 {
     size_t n = (size_t)pages * PAGE_SIZE;
     unsigned char *src[CB_PAIRS] = { 0 }, *dst[CB_PAIRS] = { 0 };
-    for (int k = 0; memcpy_ns && k < CB_PAIRS; k++) {
+    for (int k = 0; refs && k < CB_PAIRS; k++) {
         src[k] = aligned_alloc(PAGE_SIZE, n);
         dst[k] = aligned_alloc(PAGE_SIZE, n);
         memset(src[k], 0x5a, n);
@@ -206,7 +229,7 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
         vm_space_destroy(c);
     uint32_t tables = taken >= 1 + pages ? taken - 1 - pages : 0;
     struct cb_floor fl[CB_PAIRS] = { 0 };
-    for (int k = 0; memcpy_ns && k < CB_PAIRS; k++) {
+    for (int k = 0; refs && k < CB_PAIRS; k++) {
         fl[k] = (struct cb_floor){ aligned_alloc(PAGE_SIZE, PAGE_SIZE), src[k],
                                    aligned_alloc(PAGE_SIZE, (size_t)(1 + tables + pages) * PAGE_SIZE),
                                    tables, pages };
@@ -219,7 +242,7 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
      * that count): one copy of a page takes a few clock steps (kvm-clock
      * steps by 10 ns), so alone it would be measured to +-10 ns. */
     int batch = pages < CB_BATCH_PAGES ? (int)(CB_BATCH_PAGES / pages) : 1;
-    if (memcpy_ns && !cb_smoke && reps < 2 * CB_PAIRS)
+    if (refs && !cb_smoke && reps < 2 * CB_PAIRS)
         reps = 2 * CB_PAIRS;
     double *cv = malloc(sizeof(double) * (size_t)reps), *dv = malloc(sizeof(double) * (size_t)reps);
     double *mv[CB_PAIRS], *fv[CB_PAIRS], *gv[CB_PAIRS];
@@ -238,23 +261,17 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
         double t2 = cb_ns_done();
         cv[r] = cb_net(t1 - t0);
         dv[r] = cb_net(t2 - t1);
-        if (memcpy_ns) {
+        if (refs) {
             int k = (int)((long)r * CB_PAIRS / reps);
-            for (int b = 0; b < batch; b++) {
-                memcpy(dst[k], src[k], n);
-                __asm__ volatile("" : : "r"(dst[k]) : "memory");
-            }
+            cb_memcpy_batch(dst[k], src[k], n, batch);
             mv[k][mn[k]++] = cb_net(cb_ns_done() - t2) / batch;
         }
     }
     int fn[CB_PAIRS] = { 0 };
-    for (int r = 0; memcpy_ns && r < reps; r++) {
+    for (int r = 0; refs && r < reps; r++) {
         int k = (int)((long)r * CB_PAIRS / reps);
         double t = cb_ns();
-        for (int b = 0; b < batch; b++) {
-            memcpy(dst[k], src[k], n);
-            __asm__ volatile("" : : "r"(dst[k]) : "memory");
-        }
+        cb_memcpy_batch(dst[k], src[k], n, batch);
         double t1 = cb_ns_done();
         for (int b = 0; b < batch; b++)
             cb_floor_writes(&fl[k]);
@@ -263,9 +280,8 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
     }
     *clone_ns = cb_median(cv, reps);
     *destroy_ns = cb_median(dv, reps);
-    if (memcpy_ns) {
-        *memcpy_ns = *floor_ns = *floor_memcpy_ns = -1;
-        *tables_out = tables;
+    if (refs) {
+        *refs = (struct cb_refs){ -1, -1, -1, tables };
         for (int k = 0; k < CB_PAIRS; k++) {
             if (mn[k] == 0)
                 continue;
@@ -273,14 +289,9 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
             if (dst[k][n - 1] != 0x5a || fl[k].dst[0] != 0x33 || *last != 0x5a ||
                 (tables && fl[k].dst[PAGE_SIZE] != 0))
                 cb_fail("memcpy");
-            double m = cb_median(mv[k], mn[k]), f = cb_median(fv[k], fn[k]);
-            double g = cb_median(gv[k], fn[k]);
-            if (*memcpy_ns < 0 || m < *memcpy_ns)
-                *memcpy_ns = m;
-            if (*floor_ns < 0 || f < *floor_ns)
-                *floor_ns = f;
-            if (*floor_memcpy_ns < 0 || g < *floor_memcpy_ns)
-                *floor_memcpy_ns = g;
+            cb_keep_min(&refs->memcpy_ns, cb_median(mv[k], mn[k]));
+            cb_keep_min(&refs->floor_ns, cb_median(fv[k], fn[k]));
+            cb_keep_min(&refs->floor_memcpy_ns, cb_median(gv[k], fn[k]));
         }
     }
     free(cv);
@@ -301,7 +312,8 @@ static uint8_t cb_cpu_rep;
 
 /* Clone vs memcpy and destroy per N, the whole pool usable. clone_us is
  * with frames zeroed and copied the way the kernel picks on this CPU (timed
- * interleaved with memcpy and with the clone's own writes, floor_us);
+ * interleaved with memcpy, memcpy_beside_us; the clone's own writes,
+ * floor_us, and the memcpy beside them, floor_memcpy_us, after it);
  * loop_us and rep_us time clone each way. */
 static void cb_clone_vs_memcpy(void)
 {
@@ -313,12 +325,13 @@ static void cb_clone_vs_memcpy(void)
             cb_fail("parent set-up");
             return;
         }
-        double c, d, m, fl, flm, other, od;
-        uint32_t tables;
+        double c, d, other, od;
+        struct cb_refs rf;
         pmm_rep_strings = !cb_cpu_rep;
-        cb_time_clone(p, sizes[k], &other, &od, NULL, NULL, NULL, NULL);
+        cb_time_clone(p, sizes[k], &other, &od, NULL);
         pmm_rep_strings = cb_cpu_rep;
-        cb_time_clone(p, sizes[k], &c, &d, &m, &fl, &flm, &tables);
+        cb_time_clone(p, sizes[k], &c, &d, &rf);
+        double m = rf.memcpy_ns, flm = rf.floor_memcpy_ns;
         /* clone is held to the faster memcpy: the one beside clone
          * (memcpy_beside_us) is slowed where clone's frames push its
          * buffers out of the caches (64 pages: 2.8 against 2.2-2.5 us on
@@ -328,7 +341,7 @@ static void cb_clone_vs_memcpy(void)
                "loop_us=%.3f rep_us=%.3f tables=%u floor_us=%.3f floor_memcpy_us=%.3f "
                "memcpy_beside_us=%.3f\n", sizes[k],
                c / 1e3, d / 1e3, best / 1e3, c / best, (cb_cpu_rep ? other : c) / 1e3,
-               (cb_cpu_rep ? c : other) / 1e3, tables, fl / 1e3, flm / 1e3, m / 1e3);
+               (cb_cpu_rep ? c : other) / 1e3, rf.tables, rf.floor_ns / 1e3, flm / 1e3, m / 1e3);
     }
 }
 
@@ -345,7 +358,7 @@ static void cb_pool_size(void)
             return;
         }
         double c, d;
-        cb_time_clone(p, 64, &c, &d, NULL, NULL, NULL, NULL);
+        cb_time_clone(p, 64, &c, &d, NULL);
         printf("clonebench: poolsize usable=%u pages=64 clone_us=%.2f destroy_us=%.2f\n",
                usable[k], c / 1e3, d / 1e3);
     }
@@ -372,7 +385,7 @@ static void cb_occupancy(void)
         }
         double alloc_ns = (cb_ns() - t0) / reps;
         double c, d;
-        cb_time_clone(p, 64, &c, &d, NULL, NULL, NULL, NULL);
+        cb_time_clone(p, 64, &c, &d, NULL);
         printf("clonebench: occupancy taken=%u alloc_ns=%.1f clone64_us=%.2f destroy64_us=%.2f\n",
                taken[k], alloc_ns, c / 1e3, d / 1e3);
     }
