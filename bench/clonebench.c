@@ -138,13 +138,12 @@ static int cb_same(uint32_t p, uint32_t c, uint32_t pages)
 }
 
 /* memcpy's time depends on where the kernel placed its buffers: with one
- * pair, about one run in four copied 64 pages at half speed (most likely physical pages
- * that share cache sets, a placement the run cannot choose), and the
- * clone/memcpy ratio went from 2.0 to 1.0. So memcpy copies between
- * CB_PAIRS pairs of buffers, each pair for 1/CB_PAIRS of the repetitions in
- * a row (so its buffers stay as warm in the caches as one pair's did), and
- * its figure is the fastest pair's median: the physical limit clone is held
- * to. */
+ * pair, about one run in four copied 64 pages at half speed (most likely
+ * physical pages that share cache sets, a placement the run cannot
+ * choose), and the clone/memcpy ratio went from 2.0 to 1.0. So memcpy
+ * copies between CB_PAIRS pairs of buffers, one pair per round (see
+ * cb_time_clone), and its figure is the fastest pair's median: the
+ * physical limit clone is held to. */
 #define CB_PAIRS 4
 #define CB_BATCH_PAGES 64
 
@@ -187,36 +186,66 @@ static void cb_keep_min(double *best, double v)
 /* What clone is compared with (medians in ns, the fastest of CB_PAIRS
  * buffer pairs each; see cb_time_clone). */
 struct cb_refs {
-    double memcpy_ns;         /* memcpy of the N pages, beside clone */
-    double floor_ns;          /* cb_floor_writes, in a loop of its own */
-    double floor_memcpy_ns;   /* memcpy of the N pages, beside floor_ns */
+    double memcpy_ns;         /* memcpy of the N pages */
+    double floor_ns;          /* cb_floor_writes */
     uint32_t tables;          /* tables the clone took (floor_ns zeroes as many) */
 };
 
+/* One round's buffers: memcpy from src to dst; the floor's writes from src. */
+struct cb_pair {
+    unsigned char *src, *dst;
+    struct cb_floor fl;
+};
+
+static void cb_pair_alloc(struct cb_pair *b, uint32_t pages, uint32_t tables)
+{
+    size_t n = (size_t)pages * PAGE_SIZE, fn = (size_t)(1 + tables + pages) * PAGE_SIZE;
+    b->src = aligned_alloc(PAGE_SIZE, n);
+    b->dst = aligned_alloc(PAGE_SIZE, n);
+    b->fl = (struct cb_floor){ aligned_alloc(PAGE_SIZE, PAGE_SIZE), b->src, aligned_alloc(PAGE_SIZE, fn),
+                               tables, pages };
+    memset(b->src, 0x5a, n);
+    memset(b->dst, 0, n);
+    memset(b->fl.tmpl, 0x33, PAGE_SIZE);
+    memset(b->fl.dst, 0x11, fn);
+}
+
+/* The pair's buffers hold what memcpy and the floor's writes put there. */
+static int cb_pair_ok(const struct cb_pair *b)
+{
+    size_t n = (size_t)b->fl.pages * PAGE_SIZE;
+    const unsigned char *last = b->fl.dst + (size_t)(1 + b->fl.tables) * PAGE_SIZE + n - 1;
+    return b->dst[n - 1] == 0x5a && b->fl.dst[0] == 0x33 && *last == 0x5a &&
+           (b->fl.tables == 0 || b->fl.dst[PAGE_SIZE] == 0);
+}
+
+static void cb_pair_free(struct cb_pair *b)
+{
+    free(b->src);
+    free(b->dst);
+    free(b->fl.tmpl);
+    free(b->fl.dst);
+}
+
 /* Median times (ns) of vm_space_clone and vm_space_destroy of parent p with
- * `pages` pages and, when refs is not NULL, its figures: memcpy of as many
- * pages between two touched buffers (the fastest of CB_PAIRS pairs, see
- * above) timed in the same repetitions as clone (interleaved, so a change
- * in the machine's load hits both sides alike), and then, in as many
- * repetitions of their own, the clone's own writes (cb_floor_writes, with
- * as many tables as the clone took), each beside a memcpy again, so that
- * those two compare under the same conditions.
- * The writes are not interleaved with clone: their buffers (1 + tables + N
- * frames per pair) would push the parent's and child's frames out of the
- * caches between two clones: interleaved, clone measured 1.8-2.0 x memcpy
- * at 64 pages and 1.5-1.6 x at 1024, against 1.5-1.6 and 1.2-1.3 without,
- * in alternating runs (2.1 GHz EPYC, 2026-12-06). */
+ * `pages` pages and, when refs is not NULL, what clone is compared with:
+ * memcpy of as many pages between two touched buffers (the fastest of
+ * CB_PAIRS pairs, see above) and the clone's own writes (cb_floor_writes,
+ * with as many tables as the clone took).
+ * The samples are taken in CB_PAIRS rounds, and in each round every side
+ * runs in a block of its own: clones (each destroyed after its sample),
+ * then memcpys between pair k, then the writes from pair k's source. So
+ * each side finds in the caches what it used in its previous sample, as in
+ * a loop of its own, and a change in the machine's load over the run hits
+ * every side in every round. Interleaved sample by sample, each side's
+ * buffers pushed the others' out of the caches, and unequally: 64-page
+ * clones took 4.2 us beside memcpy and 3.4 us in a loop of their own,
+ * while memcpy took 2.8 us beside clone and 2.3 us beside the writes (2.1
+ * GHz EPYC, 2026-12-06). */
 static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *destroy_ns,
                           struct cb_refs *refs)
 {
     size_t n = (size_t)pages * PAGE_SIZE;
-    unsigned char *src[CB_PAIRS] = { 0 }, *dst[CB_PAIRS] = { 0 };
-    for (int k = 0; refs && k < CB_PAIRS; k++) {
-        src[k] = aligned_alloc(PAGE_SIZE, n);
-        dst[k] = aligned_alloc(PAGE_SIZE, n);
-        memset(src[k], 0x5a, n);
-        memset(dst[k], 0, n);
-    }
     uint32_t free_before = pmm_free_count();
     double t0 = cb_ns();
     uint32_t c = vm_space_clone(p);
@@ -228,93 +257,71 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
     if (c != PMM_NONE)
         vm_space_destroy(c);
     uint32_t tables = taken >= 1 + pages ? taken - 1 - pages : 0;
-    struct cb_floor fl[CB_PAIRS] = { 0 };
-    for (int k = 0; refs && k < CB_PAIRS; k++) {
-        fl[k] = (struct cb_floor){ aligned_alloc(PAGE_SIZE, PAGE_SIZE), src[k],
-                                   aligned_alloc(PAGE_SIZE, (size_t)(1 + tables + pages) * PAGE_SIZE),
-                                   tables, pages };
-        memset(fl[k].tmpl, 0x33, PAGE_SIZE);
-        memset(fl[k].dst, 0x11, (size_t)(1 + tables + pages) * PAGE_SIZE);
-    }
+    struct cb_pair pair[CB_PAIRS] = { 0 };
+    for (int k = 0; refs && k < CB_PAIRS; k++)
+        cb_pair_alloc(&pair[k], pages, tables);
     int reps = cb_reps(est);
     /* memcpy of fewer than CB_BATCH_PAGES pages is timed CB_BATCH_PAGES /
      * pages times in a row in one interval (its figure is the interval over
      * that count): one copy of a page takes a few clock steps (kvm-clock
-     * steps by 10 ns), so alone it would be measured to +-10 ns. */
+     * steps by 10 ns), so alone it would be measured to +-10 ns. The
+     * floor's writes likewise. */
     int batch = pages < CB_BATCH_PAGES ? (int)(CB_BATCH_PAGES / pages) : 1;
-    if (refs && !cb_smoke && reps < 2 * CB_PAIRS)
+    if (!cb_smoke && reps < 2 * CB_PAIRS)
         reps = 2 * CB_PAIRS;
     double *cv = malloc(sizeof(double) * (size_t)reps), *dv = malloc(sizeof(double) * (size_t)reps);
-    double *mv[CB_PAIRS], *fv[CB_PAIRS], *gv[CB_PAIRS];
-    int mn[CB_PAIRS] = { 0 };
+    double *mv = malloc(sizeof(double) * (size_t)reps), *fv = malloc(sizeof(double) * (size_t)reps);
+    int cn = 0;
+    if (refs)
+        *refs = (struct cb_refs){ -1, -1, tables };
     for (int k = 0; k < CB_PAIRS; k++) {
-        mv[k] = malloc(sizeof(double) * (size_t)reps);
-        fv[k] = malloc(sizeof(double) * (size_t)reps);
-        gv[k] = malloc(sizeof(double) * (size_t)reps);
-    }
-    for (int r = 0; r < reps; r++) {
-        t0 = cb_ns();
-        c = vm_space_clone(p);
-        double t1 = cb_ns_done();
-        if (c == PMM_NONE || vm_space_destroy(c) != MM_OK)
-            cb_fail("clone or destroy failed");
-        double t2 = cb_ns_done();
-        cv[r] = cb_net(t1 - t0);
-        dv[r] = cb_net(t2 - t1);
-        if (refs) {
-            int k = (int)((long)r * CB_PAIRS / reps);
-            cb_memcpy_batch(dst[k], src[k], n, batch);
-            mv[k][mn[k]++] = cb_net(cb_ns_done() - t2) / batch;
+        /* Round k's share of the reps (a smoke run's one rep is round 3's). */
+        int r0 = (int)((long)k * reps / CB_PAIRS), r1 = (int)((long)(k + 1) * reps / CB_PAIRS);
+        for (int r = r0; r < r1; r++) {
+            t0 = cb_ns();
+            c = vm_space_clone(p);
+            double t1 = cb_ns_done();
+            if (c == PMM_NONE || vm_space_destroy(c) != MM_OK)
+                cb_fail("clone or destroy failed");
+            double t2 = cb_ns_done();
+            cv[cn] = cb_net(t1 - t0);
+            dv[cn++] = cb_net(t2 - t1);
         }
-    }
-    int fn[CB_PAIRS] = { 0 };
-    for (int r = 0; refs && r < reps; r++) {
-        int k = (int)((long)r * CB_PAIRS / reps);
-        double t = cb_ns();
-        cb_memcpy_batch(dst[k], src[k], n, batch);
-        double t1 = cb_ns_done();
-        for (int b = 0; b < batch; b++)
-            cb_floor_writes(&fl[k]);
-        gv[k][fn[k]] = cb_net(t1 - t) / batch;
-        fv[k][fn[k]++] = cb_net(cb_ns_done() - t1) / batch;
-    }
-    *clone_ns = cb_median(cv, reps);
-    *destroy_ns = cb_median(dv, reps);
-    if (refs) {
-        *refs = (struct cb_refs){ -1, -1, -1, tables };
-        for (int k = 0; k < CB_PAIRS; k++) {
-            if (mn[k] == 0)
-                continue;
-            unsigned char *last = fl[k].dst + (size_t)(1 + tables + pages) * PAGE_SIZE - 1;
-            if (dst[k][n - 1] != 0x5a || fl[k].dst[0] != 0x33 || *last != 0x5a ||
-                (tables && fl[k].dst[PAGE_SIZE] != 0))
-                cb_fail("memcpy");
-            cb_keep_min(&refs->memcpy_ns, cb_median(mv[k], mn[k]));
-            cb_keep_min(&refs->floor_ns, cb_median(fv[k], fn[k]));
-            cb_keep_min(&refs->floor_memcpy_ns, cb_median(gv[k], fn[k]));
+        if (!refs || r1 == r0)
+            continue;
+        for (int r = r0; r < r1; r++) {
+            t0 = cb_ns();
+            cb_memcpy_batch(pair[k].dst, pair[k].src, n, batch);
+            mv[r - r0] = cb_net(cb_ns_done() - t0) / batch;
         }
+        for (int r = r0; r < r1; r++) {
+            t0 = cb_ns();
+            for (int b = 0; b < batch; b++)
+                cb_floor_writes(&pair[k].fl);
+            fv[r - r0] = cb_net(cb_ns_done() - t0) / batch;
+        }
+        if (!cb_pair_ok(&pair[k]))
+            cb_fail("memcpy");
+        cb_keep_min(&refs->memcpy_ns, cb_median(mv, r1 - r0));
+        cb_keep_min(&refs->floor_ns, cb_median(fv, r1 - r0));
     }
+    *clone_ns = cb_median(cv, cn);
+    *destroy_ns = cb_median(dv, cn);
     free(cv);
     free(dv);
-    for (int k = 0; k < CB_PAIRS; k++) {
-        free(mv[k]);
-        free(fv[k]);
-        free(gv[k]);
-        free(src[k]);
-        free(dst[k]);
-        free(fl[k].tmpl);
-        free(fl[k].dst);
-    }
+    free(mv);
+    free(fv);
+    for (int k = 0; refs && k < CB_PAIRS; k++)
+        cb_pair_free(&pair[k]);
 }
 
 /* How the kernel would zero and copy frames on this CPU (kmain: ERMS). */
 static uint8_t cb_cpu_rep;
 
 /* Clone vs memcpy and destroy per N, the whole pool usable. clone_us is
- * with frames zeroed and copied the way the kernel picks on this CPU (timed
- * interleaved with memcpy, memcpy_beside_us; the clone's own writes,
- * floor_us, and the memcpy beside them, floor_memcpy_us, after it);
- * loop_us and rep_us time clone each way. */
+ * with frames zeroed and copied the way the kernel picks on this CPU, timed
+ * in rounds with memcpy and with the clone's own writes (floor_us; see
+ * cb_time_clone); loop_us and rep_us time clone each way. */
 static void cb_clone_vs_memcpy(void)
 {
     static const uint32_t sizes[] = { 1, 64, 1024, 8192 };
@@ -331,17 +338,10 @@ static void cb_clone_vs_memcpy(void)
         cb_time_clone(p, sizes[k], &other, &od, NULL);
         pmm_rep_strings = cb_cpu_rep;
         cb_time_clone(p, sizes[k], &c, &d, &rf);
-        double m = rf.memcpy_ns, flm = rf.floor_memcpy_ns;
-        /* clone is held to the faster memcpy: the one beside clone
-         * (memcpy_beside_us) is slowed where clone's frames push its
-         * buffers out of the caches (64 pages: 2.8 against 2.2-2.5 us on
-         * a 2.1 GHz EPYC, 2026-12-06). */
-        double best = flm > 0 && flm < m ? flm : m;
         printf("clonebench: clone pages=%u clone_us=%.3f destroy_us=%.3f memcpy_us=%.3f ratio=%.2f "
-               "loop_us=%.3f rep_us=%.3f tables=%u floor_us=%.3f floor_memcpy_us=%.3f "
-               "memcpy_beside_us=%.3f\n", sizes[k],
-               c / 1e3, d / 1e3, best / 1e3, c / best, (cb_cpu_rep ? other : c) / 1e3,
-               (cb_cpu_rep ? c : other) / 1e3, rf.tables, rf.floor_ns / 1e3, flm / 1e3, m / 1e3);
+               "loop_us=%.3f rep_us=%.3f tables=%u floor_us=%.3f\n", sizes[k],
+               c / 1e3, d / 1e3, rf.memcpy_ns / 1e3, c / rf.memcpy_ns, (cb_cpu_rep ? other : c) / 1e3,
+               (cb_cpu_rep ? c : other) / 1e3, rf.tables, rf.floor_ns / 1e3);
     }
 }
 

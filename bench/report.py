@@ -172,8 +172,8 @@ def summary_rows(r):
     for c in h.get("clone", []):
         if c.get("floor_us") and c["ratio"] > CLONE_LIMIT:
             rows.append(("writes alone of a copying clone of %s: %s (host, libc)" % (pages(c["pages"]), floor_what(c)),
-                         fmt(c["floor_us"]) + " us", "memcpy " + fmt(floor_memcpy(c)) + " us",
-                         fmt(c["floor_us"] / floor_memcpy(c)) + " (time)",
+                         fmt(c["floor_us"]) + " us", "memcpy " + fmt(c["memcpy_us"]) + " us",
+                         fmt(c["floor_us"] / c["memcpy_us"]) + " (time)",
                          "- (the lowest clone/memcpy a copying clone can reach)"))
     p = r.get("prove")
     if p:
@@ -183,13 +183,6 @@ def summary_rows(r):
                          fmt(p[label]["wall_s"]) + " s (wall)", "-", "-",
                          GOALS["prove_" + label]))
     return rows
-
-
-def floor_memcpy(c):
-    """The memcpy the floor writes of clone row c compare with: timed in the
-    floor's own loop (floor_memcpy_us), so under the same conditions; older
-    results have only the memcpy timed beside clone."""
-    return c.get("floor_memcpy_us") or c["memcpy_us"]
 
 
 def floor_what(c):
@@ -326,9 +319,8 @@ def section_clone(h, wk):
     if not h:
         return "Not measured in this run."
     wkc = {c["pages"]: c for c in (wk or {}).get("clone", [])}
-    rows = [(c["pages"], fmt(c["clone_us"]), fmt(c.get("memcpy_beside_us")), fmt(c.get("floor_memcpy_us")),
-             fmt(c["memcpy_us"]), fmt(c["ratio"]),
-             fmt(c.get("floor_us")), fmt(c["floor_us"] / floor_memcpy(c)) if c.get("floor_us") else "-",
+    rows = [(c["pages"], fmt(c["clone_us"]), fmt(c["memcpy_us"]), fmt(c["ratio"]),
+             fmt(c.get("floor_us")), fmt(c["floor_us"] / c["memcpy_us"]) if c.get("floor_us") else "-",
              fmt(c["clone_us"] / c["floor_us"]) if c.get("floor_us") else "-",
              fmt(c["clone_us"] * 1e3 / c["pages"]), fmt(c.get("loop_us")), fmt(c.get("rep_us")),
              fmt(c["destroy_us"]), fmt(wkc.get(c["pages"], {}).get("destroy_us")))
@@ -364,16 +356,24 @@ def section_clone(h, wk):
         "root copied from a template frame, every table the clone took zeroed (%s: the frames "
         "clone took from the pool less the root and the N pages) and the N pages copied. It is "
         "the floor of clone/memcpy for any clone whose child owns fresh frames, which the design "
-        "requires (ownership, clone_fresh). The writes are timed in repetitions of their own "
-        "after clone's (interleaved with clone, their buffers pushed clone's frames out of the "
-        "caches), each beside a memcpy of the N pages again, and writes/memcpy is against that "
-        "memcpy, timed under the same conditions. clone/memcpy is against the faster of the two "
-        "memcpy figures: clone is held to the physical limit, and the memcpy beside clone is "
-        "slowed where clone pushes its buffers out of the caches."
+        "requires (ownership, clone_fresh)."
         % ", ".join("%d at N=%d" % (c["tables"], c["pages"]) for c in h["clone"] if "tables" in c),
         "",
-        table(("N pages", "clone us", "memcpy us beside clone", "memcpy us beside writes",
-               "memcpy us (the faster)", "ratio clone/memcpy", "writes us", "writes/memcpy",
+        "The three sides are timed in 4 rounds, and in each round every side runs in a block of "
+        "its own: clones (each destroyed after its sample), then memcpys, then the writes. So "
+        "each side finds in the caches what its previous sample left there, as in a loop of its "
+        "own, and a change in the machine's load over the run reaches every side. Before "
+        "2026-12-06 the sides were interleaved sample by sample and their buffers pushed each "
+        "other's out of the caches, unequally: a 64-page clone took 4.2 us beside memcpy and "
+        "3.4 us in a loop of its own, while memcpy took 2.8 us beside clone and 2.3 us beside "
+        "the writes.",
+        "",
+        "Past its first 1,024 frames (4 MiB), a clone copies pages with non-temporal stores "
+        "(nt_copy_frame: movnti, no read of the destination line); glibc's memcpy does the same "
+        "for copies larger than a share of the last-level cache, so at 8192 pages (32 MiB) both "
+        "sides stream.",
+        "",
+        table(("N pages", "clone us", "memcpy us", "ratio clone/memcpy", "writes us", "writes/memcpy",
                "clone/writes", "clone ns/page", "clone us, loop", "clone us, rep", "destroy us",
                "walk destroy us"), rows),
         "",
@@ -486,7 +486,7 @@ def floor_finding(r):
     if not rows:
         return ""
     c = max(rows, key=lambda c: c["ratio"])
-    floor = c["floor_us"] / floor_memcpy(c)
+    floor = c["floor_us"] / c["memcpy_us"]
     verdict = ("so the goal of %g is out of reach for any copying clone at this size"
                if floor > CLONE_LIMIT else
                "and that floor is under the goal of %g, so at this size the gap is the code's, "
