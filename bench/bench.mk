@@ -16,7 +16,7 @@ BENCH_BUILD      := $(BUILD)/bench
 BENCH_USER_BINS  := $(BENCH_BUILD)/bin/forkbench $(BENCH_BUILD)/bin/bootmark
 BENCH_HOST_BIN   := $(BENCH_BUILD)/clonebench
 BENCH_HOST_SRCS  := tests/host/host_pool.c tests/host/host_support.c \
-                    kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c
+                    kernel/mm/pmm.c kernel/mm/paging.c kernel/mm/vmspace.c kernel/arch/x86_64/ntcopy.c
 BENCH_DEB        := gnuplot-nox
 
 $(BENCH_BUILD)/bin/%: bench/%.c bench/bench.mk
@@ -33,11 +33,11 @@ $(BENCH_BUILD)/bin/%: bench/%.c bench/bench.mk
 # string instructions timed are the kernel's; the harness is plain -O2.
 BENCH_HOST_OPT    = -O2 -flto=auto
 BENCH_MM_CODEGEN  = -ffreestanding -mgeneral-regs-only $(KERNEL_STRINGOPS)
-BENCH_MM_SRCS     = $(filter kernel/mm/%,$(BENCH_HOST_SRCS))
-BENCH_MM_OBJS     = $(patsubst kernel/mm/%.c,$(BENCH_BUILD)/mm/%.o,$(BENCH_MM_SRCS))
-BENCH_SUPPORT     = $(filter-out kernel/mm/%,$(BENCH_HOST_SRCS))
+BENCH_MM_SRCS     = $(filter kernel/%,$(BENCH_HOST_SRCS))
+BENCH_MM_OBJS     = $(patsubst kernel/%.c,$(BENCH_BUILD)/kobj/%.o,$(BENCH_MM_SRCS))
+BENCH_SUPPORT     = $(filter-out kernel/%,$(BENCH_HOST_SRCS))
 
-$(BENCH_BUILD)/mm/%.o: kernel/mm/%.c $(wildcard include/mm/*.h spec/*.acsl) bench/bench.mk mk/kernel.mk
+$(BENCH_BUILD)/kobj/%.o: kernel/%.c $(wildcard include/mm/*.h spec/*.acsl) bench/bench.mk mk/kernel.mk
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) $(BENCH_MM_CODEGEN) -c $< -o $@
 
@@ -55,7 +55,7 @@ $(BENCH_HOST_BIN)-walk: bench/clonebench.c bench/walkdestroy.c $(BENCH_MM_OBJS) 
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) $(BENCH_MM_CODEGEN) -Dvm_space_destroy=vm_space_destroy_scan \
 	  -c kernel/mm/vmspace.c -o $@-vmspace.o
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) -o $@ bench/clonebench.c bench/walkdestroy.c $@-vmspace.o \
-	  $(filter-out $(BENCH_BUILD)/mm/vmspace.o,$(BENCH_MM_OBJS)) $(BENCH_SUPPORT)
+	  $(filter-out $(BENCH_BUILD)/kobj/mm/vmspace.o,$(BENCH_MM_OBJS)) $(BENCH_SUPPORT)
 
 .PHONY: bench bench-deps bench-bins bench-smoke
 bench-bins: $(BENCH_USER_BINS) $(BENCH_HOST_BIN) $(BENCH_HOST_BIN)-walk

@@ -152,7 +152,11 @@ void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, u
 
 /* pmm_claim for a frame that starts as a copy of frame src instead of zero
  * (fork's copy of a user page): one pass over the frame instead of two.
- * Only f's descriptor and words change. */
+ * Only f's descriptor and words change. stream changes how, never what:
+ * true copies with non-temporal stores (nt_copy_frame, include/mm/ntcopy.h),
+ * which skip reading f's old lines into the caches and leave the caches as
+ * they were; the caller then owes an nt_store_fence before another CPU or
+ * a device may read f. */
 /*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
     requires pmm_valid: PmmValid;
     // claim_free: the caller passes a free pool frame f.
@@ -180,7 +184,7 @@ void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, u
     ensures alloc_fresh_count: pmm_nfree == \old(pmm_nfree) - 1;
 */
 void pmm_claim_copy(uint32_t f, uint32_t src, enum frame_state st, uint32_t owner, uint8_t level,
-                    uint64_t prefix);
+                    uint64_t prefix, bool stream);
 
 /* A zeroed frame, now in state st with the given owner, level and prefix
  * (owner PMM_SELF: the frame's own index). PMM_NONE, with nothing changed,

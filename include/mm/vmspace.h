@@ -18,6 +18,11 @@ extern uint64_t boot_pml4[512];
 
 /* The kernel template's frame index (PMM_NONE before vm_template_init). */
 extern uint32_t vm_kernel_template;
+/* pmm_nfree when the clone in progress began (set by vm_space_clone, read
+ * by it alone): how many frames the clone has taken so far decides whether
+ * it copies a page through the caches or with non-temporal stores. That is
+ * how a page is copied, never what: no contract depends on its value. */
+extern uint32_t vm_clone_free0;
 
 #include "../../spec/vmspace.acsl"
 
@@ -96,7 +101,8 @@ uint32_t vm_space_create(void);
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            vm_clone_free0;
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
     ensures vm_valid: VmValid;
     // clone_parent_unchanged: every frame in use on entry keeps its descriptor and words.

@@ -2,6 +2,7 @@
  * allocation of zeroed frames and refusal of bad frees. Proven with WP
  * against the contracts in include/mm/pmm.h. */
 #include "mm/pmm.h"
+#include "mm/ntcopy.h"
 
 uint8_t  pmm_desc_state[POOL_FRAMES];
 uint32_t pmm_desc_owner[POOL_FRAMES];
@@ -229,13 +230,18 @@ void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, u
     pmm_take(f, st, owner, level, prefix);
 }
 
-/* Frame dst gets the words of frame src. */
+/* Frame dst gets the words of frame src (with non-temporal stores if
+ * stream). */
 /*@ requires PmmFrame(dst) && PmmFrame(src) && dst != src;
     assigns frame_pool[dst][0 .. FRAME_WORDS - 1];
     ensures copied: \forall integer w; 0 <= w < FRAME_WORDS ==> frame_pool[dst][w] == frame_pool[src][w];
 */
-static void pmm_copy(uint32_t dst, uint32_t src)
+static void pmm_copy(uint32_t dst, uint32_t src, bool stream)
 {
+    if (stream) {
+        nt_copy_frame(frame_pool[dst], frame_pool[src]);
+        return;
+    }
     if (pmm_rep_strings) {
         pmm_words_copy_rep(frame_pool[dst], frame_pool[src]);
         return;
@@ -251,9 +257,9 @@ static void pmm_copy(uint32_t dst, uint32_t src)
 }
 
 void pmm_claim_copy(uint32_t f, uint32_t src, enum frame_state st, uint32_t owner, uint8_t level,
-                    uint64_t prefix)
+                    uint64_t prefix, bool stream)
 {
-    pmm_copy(f, src);
+    pmm_copy(f, src, stream);
     pmm_take(f, st, owner, level, prefix);
 }
 

@@ -5,10 +5,22 @@
  * WP against include/mm/vmspace.h; clone is specified level by level by
  * lookup correspondence. */
 #include "mm/vmspace.h"
+#include "mm/ntcopy.h"
 
 #define VM_KERNEL_FIRST 256u   /* first kernel-half PML4 slot */
 
 uint32_t vm_kernel_template = PMM_NONE;
+uint32_t vm_clone_free0;
+
+/* A clone copies pages through the caches until it has taken
+ * VM_CLONE_CACHED_FRAMES frames (4 MiB), so a small child finds its pages
+ * warm, and the rest with non-temporal stores: a child that large does not
+ * stay in the caches anyway, and those stores skip reading each destination
+ * line from memory before writing it. On the host (2.1 GHz EPYC,
+ * 2026-12-06; one process, the two ways alternating with glibc's memcpy of
+ * the same 32 MiB) an 8192-page clone took 0.8-1.1 x that memcpy so, and
+ * 1.0-1.6 x with every page through the caches (rep movsq). */
+#define VM_CLONE_CACHED_FRAMES 1024u
 
 /* r names an address space (a root PML4 that owns itself). */
 /*@ assigns \nothing;
@@ -85,7 +97,7 @@ static void vm_root_init(uint32_t r)
     /* The template's user half is empty (VmTemplateOk), so one copy of it
      * gives r both halves: one pass over the frame (rep movsq where the
      * CPU has ERMS) instead of zeroing it and copying the kernel half. */
-    pmm_claim_copy(r, vm_kernel_template, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0);
+    pmm_claim_copy(r, vm_kernel_template, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0, false);
     //@ assert halves: UserHalfEmpty(r) && KernelHalfShared(r);
     //@ assert root_space: SpaceRoot(r) && TableOk(r);
     //@ assert tables_ok: TablesOk;
@@ -300,7 +312,8 @@ static uint32_t vm_leaf_flags(uint64_t e)
 */
 static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32_t u)
 {
-    pmm_claim_copy(u, pte_frame(e), FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i);
+    bool stream = vm_clone_free0 - pmm_nfree >= VM_CLONE_CACHED_FRAMES;
+    pmm_claim_copy(u, pte_frame(e), FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i, stream);
     //@ assert copied_valid: TablesOk && TableOk(c1) && PmmFrame(u) && pmm_desc_state[u] == FRAME_USER;
     /*@ assert shared_before: SpacesShareKernel && VmTemplateOk && c1 != vm_kernel_template &&
           pmm_desc_level[c1] == 1; */
@@ -722,7 +735,13 @@ uint32_t vm_space_clone(uint32_t parent)
     uint32_t child = vm_space_create();
     if (child == PMM_NONE)
         return PMM_NONE;
-    if (vm_clone_user_half(parent, child) != MM_OK) {
+    vm_clone_free0 = pmm_nfree;
+    mm_status st = vm_clone_user_half(parent, child);
+    /* The streamed copies land before anyone else reads them: a page was
+     * streamed exactly when the clone took more than the cached frames. */
+    if (vm_clone_free0 - pmm_nfree > VM_CLONE_CACHED_FRAMES)
+        nt_store_fence();
+    if (st != MM_OK) {
         vm_space_destroy(child);   /* rollback: frees every frame child owns */
         /*@ ghost
           int g = 0;

@@ -23,6 +23,7 @@ FUZZ_CFLAGS   := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Itests/host 
                  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_HARNESSES := elf vm
 FUZZ_SRCS     := tests/host/host_pool.c tests/host/host_support.c tests/host/vm_valid_scan.c \
+                 kernel/arch/x86_64/ntcopy.c \
                  kernel/mm/pmm.c kernel/mm/paging.c \
                  kernel/mm/vmspace.c kernel/mm/uaccess.c kernel/mm/vmspace_user.c \
                  $(wildcard kernel/proc/elf*.c)

@@ -16,7 +16,7 @@ HOST_TIMEOUT  ?= 120
 
 # Proven mm sources that exist; a missing one is `make prove`'s failure.
 HOST_MM_SRCS  := $(wildcard $(filter kernel/mm/%.c,$(PROVEN_SRCS)))
-HOST_SUPPORT  := tests/host/host_pool.c tests/host/host_support.c
+HOST_SUPPORT  := tests/host/host_pool.c tests/host/host_support.c kernel/arch/x86_64/ntcopy.c
 HOST_DEPS     := $(HOST_SUPPORT) tests/host/host_support.h $(HOST_MM_SRCS) \
                  tests/host/vm_valid_scan.c tests/host/vm_valid_scan.h \
                  $(wildcard include/mm/*.h spec/*.acsl) tests/host/host.mk

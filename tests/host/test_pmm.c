@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mm/pmm.h"
+#include "mm/ntcopy.h"
 #include "host_support.h"
 
 #define FIRST 100u      /* first frame made free by the set-up */
@@ -130,9 +131,10 @@ static void alloc_returns_zeroed_frame(void **state)
     assert_int_equal(frame_pool[FIRST + 1][5], 0x77 ^ 5);
 }
 
-/* pmm_claim_copy: the claimed frame holds the source's words (not zeros),
- * its descriptor is set, the source and every other frame are untouched,
- * and the high-water mark covers it. */
+/* pmm_claim_copy, both ways of copying (through the caches, and streamed
+ * with non-temporal stores): the claimed frame holds the source's words
+ * (not zeros), its descriptor is set, the source and every other frame are
+ * untouched, and the high-water mark covers it. */
 /* covers: pmm_claim_copy.copy_equal pmm_claim_copy.alloc_fresh_owned pmm_claim_copy.alloc_fresh_count pmm_claim_copy.below_top */
 static void claim_copy_copies_source(void **state)
 {
@@ -140,20 +142,23 @@ static void claim_copy_copies_source(void **state)
     uint32_t src = pmm_alloc(FRAME_USER, 9, PMM_LEVEL_DATA, 0);
     assert_int_not_equal(src, PMM_NONE);
     fill_frame(src, 0x0123456789ABCDEFull);
-    uint32_t f = pmm_find_free();
-    assert_int_not_equal(f, PMM_NONE);
-    fill_frame(f, 0x5555AAAA5555AAAAull);          /* dirty while free */
-    fill_frame(f + 1, 0x77);                       /* a neighbour */
-    uint32_t before = pmm_free_count();
-    pmm_claim_copy(f, src, FRAME_USER, 9, PMM_LEVEL_DATA, 42);
-    assert_memory_equal(frame_pool[f], frame_pool[src], PAGE_SIZE);
-    assert_int_equal(frame_pool[src][3], 0x0123456789ABCDEFull ^ 3);
-    assert_int_equal(frame_pool[f + 1][5], 0x77 ^ 5);
-    assert_int_equal(pmm_state(f), FRAME_USER);
-    assert_int_equal(pmm_owner(f), 9);
-    assert_int_equal(pmm_prefix(f), 42);
-    assert_int_equal(pmm_free_count(), before - 1);
-    assert_true(f < pmm_top && src < pmm_top);
+    for (int stream = 0; stream < 2; stream++) {
+        uint32_t f = pmm_find_free();
+        assert_int_not_equal(f, PMM_NONE);
+        fill_frame(f, 0x5555AAAA5555AAAAull);          /* dirty while free */
+        fill_frame(f + 1, 0x77);                       /* a neighbour */
+        uint32_t before = pmm_free_count();
+        pmm_claim_copy(f, src, FRAME_USER, 9, PMM_LEVEL_DATA, 42 + stream, stream);
+        nt_store_fence();
+        assert_memory_equal(frame_pool[f], frame_pool[src], PAGE_SIZE);
+        assert_int_equal(frame_pool[src][3], 0x0123456789ABCDEFull ^ 3);
+        assert_int_equal(frame_pool[f + 1][5], 0x77 ^ 5);
+        assert_int_equal(pmm_state(f), FRAME_USER);
+        assert_int_equal(pmm_owner(f), 9);
+        assert_int_equal(pmm_prefix(f), 42 + stream);
+        assert_int_equal(pmm_free_count(), before - 1);
+        assert_true(f < pmm_top && src < pmm_top);
+    }
 }
 
 /* covers: pmm_alloc.alloc_fresh_zeroed pmm_alloc.alloc_fresh_was_free pmm_alloc.alloc_fresh_count */

@@ -456,6 +456,47 @@ static void clone_destroy_cycles_keep_count(void **state)
     assert_int_equal(pmm_free_count(), start);
 }
 
+/* A clone larger than VM_CLONE_CACHED_FRAMES (1024 frames) copies its
+ * later pages with non-temporal stores (nt_copy_frame): every page of a
+ * 1500-page space, read back right after the clone, is its own copy with
+ * the parent's flags and words, and the parent is untouched. */
+/* covers: vm_space_clone.clone_equal vm_space_clone.clone_fresh vm_space_clone.clone_parent_unchanged */
+static void clone_streams_large_space(void **state)
+{
+    (void)state;
+    enum { PAGES = 1500 };
+    const uint64_t base = 0x400000;
+    uint32_t before = pmm_free_count();
+    uint32_t p = vm_space_create();
+    assert_int_not_equal(p, PMM_NONE);
+    for (uint64_t i = 0; i < PAGES; i++) {
+        assert_int_equal(vm_space_map(p, base + i * PAGE_SIZE, i % 3 ? VM_WRITE : VM_EXEC), MM_OK);
+        uint32_t f = vm_lookup(p, base + i * PAGE_SIZE).frame;
+        for (uint32_t w = 0; w < FRAME_WORDS; w++)
+            frame_pool[f][w] = i * 0x9E3779B97F4A7C15ull + w;
+    }
+    uint32_t with_parent = pmm_free_count();
+    uint32_t c = vm_space_clone(p);
+    assert_int_not_equal(c, PMM_NONE);
+    assert_true(with_parent - pmm_free_count() > 1024 + 1);   /* past the cached frames */
+    for (uint64_t i = 0; i < PAGES; i++) {
+        struct vm_lookup_result a = vm_lookup(p, base + i * PAGE_SIZE), b = vm_lookup(c, base + i * PAGE_SIZE);
+        assert_int_equal(a.status, MM_OK);
+        assert_int_equal(b.status, MM_OK);
+        assert_int_not_equal(a.frame, b.frame);
+        assert_int_equal(b.flags, a.flags);
+        assert_int_equal(pmm_owner(b.frame), c);
+        for (uint32_t w = 0; w < FRAME_WORDS; w++) {
+            assert_int_equal(frame_pool[a.frame][w], i * 0x9E3779B97F4A7C15ull + w);
+            assert_int_equal(frame_pool[b.frame][w], frame_pool[a.frame][w]);
+        }
+    }
+    assert_int_equal(vm_space_destroy(c), MM_OK);
+    assert_int_equal(pmm_free_count(), with_parent);
+    assert_int_equal(vm_space_destroy(p), MM_OK);
+    assert_int_equal(pmm_free_count(), before);
+}
+
 /* ---- VmValid across the paging operations -------------------------------- */
 
 #define KEEP_SLOTS 4
@@ -640,6 +681,7 @@ int main(void)
         cmocka_unit_test_setup(clone_copies_edge_slots, setup_pool),
         cmocka_unit_test_setup(clone_of_empty_space_and_refusals, setup_pool),
         cmocka_unit_test_setup(clone_destroy_cycles_keep_count, setup_pool),
+        cmocka_unit_test_setup(clone_streams_large_space, setup_pool),
         cmocka_unit_test_setup(clone_out_of_memory_at_every_allocation, setup_pool),
         cmocka_unit_test_setup(paging_ops_keep_vm_valid, setup_pool),
         HOST_REP_TEST(clone_matches_model, setup_pool_rep),
