@@ -227,7 +227,7 @@ static void cb_pair_free(struct cb_pair *b)
     free(b->fl.dst);
 }
 
-/* Median times (ns) of vm_space_clone and vm_space_destroy of parent p with
+/* Times (ns; how they are taken: below) of vm_space_clone and vm_space_destroy of parent p with
  * `pages` pages and, when refs is not NULL, what clone is compared with:
  * memcpy of as many pages between two touched buffers (the fastest of
  * CB_PAIRS pairs, see above) and the clone's own writes (cb_floor_writes,
@@ -237,7 +237,13 @@ static void cb_pair_free(struct cb_pair *b)
  * then memcpys between pair k, then the writes from pair k's source. So
  * each side finds in the caches what it used in its previous sample, as in
  * a loop of its own, and a change in the machine's load over the run hits
- * every side in every round. Interleaved sample by sample, each side's
+ * every side in every round. Each figure is the lowest of its rounds'
+ * medians, for every side alike: memcpy's rounds differ by buffer pair
+ * (above), and every side's rounds by the machine's load (on a shared
+ * host, by up to a third within a run). Until 2026-12-06 clone's figure was
+ * the median of all its samples, held to memcpy's quietest round. A smoke
+ * run's single sample is its own figure.
+ * Interleaved sample by sample (also until 2026-12-06), each side's
  * buffers pushed the others' out of the caches, and unequally: 64-page
  * clones took 4.2 us beside memcpy and 3.4 us in a loop of their own,
  * while memcpy took 2.8 us beside clone and 2.3 us beside the writes (2.1
@@ -271,7 +277,7 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
         reps = 2 * CB_PAIRS;
     double *cv = malloc(sizeof(double) * (size_t)reps), *dv = malloc(sizeof(double) * (size_t)reps);
     double *mv = malloc(sizeof(double) * (size_t)reps), *fv = malloc(sizeof(double) * (size_t)reps);
-    int cn = 0;
+    *clone_ns = *destroy_ns = -1;
     if (refs)
         *refs = (struct cb_refs){ -1, -1, tables };
     for (int k = 0; k < CB_PAIRS; k++) {
@@ -284,10 +290,14 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
             if (c == PMM_NONE || vm_space_destroy(c) != MM_OK)
                 cb_fail("clone or destroy failed");
             double t2 = cb_ns_done();
-            cv[cn] = cb_net(t1 - t0);
-            dv[cn++] = cb_net(t2 - t1);
+            cv[r - r0] = cb_net(t1 - t0);
+            dv[r - r0] = cb_net(t2 - t1);
         }
-        if (!refs || r1 == r0)
+        if (r1 == r0)
+            continue;
+        cb_keep_min(clone_ns, cb_median(cv, r1 - r0));
+        cb_keep_min(destroy_ns, cb_median(dv, r1 - r0));
+        if (!refs)
             continue;
         for (int r = r0; r < r1; r++) {
             t0 = cb_ns();
@@ -305,8 +315,6 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
         cb_keep_min(&refs->memcpy_ns, cb_median(mv, r1 - r0));
         cb_keep_min(&refs->floor_ns, cb_median(fv, r1 - r0));
     }
-    *clone_ns = cb_median(cv, cn);
-    *destroy_ns = cb_median(dv, cn);
     free(cv);
     free(dv);
     free(mv);
