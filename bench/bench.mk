@@ -27,35 +27,36 @@ $(BENCH_BUILD)/bin/%: bench/%.c bench/bench.mk
 # Same sources and host pool as tests/host, optimised as the kernel is: -O2
 # with link-time optimisation (mk/kernel.mk), so clone calls the small
 # proven accessors of pmm.c and paging.c inline, as in the kernel. The
-# kernel/mm files are compiled with the kernel's code-generation flags that
+# kernel files (kernel/mm and the streamed copy, kernel/arch/x86_64/ntcopy.c)
+# are compiled with the kernel's code-generation flags that
 # matter on the host (freestanding: no loop becomes a libc call; general
 # registers only; the kernel's rep stosq/movsq expansion), so the loops and
 # string instructions timed are the kernel's; the harness is plain -O2.
 BENCH_HOST_OPT    = -O2 -flto=auto
-BENCH_MM_CODEGEN  = -ffreestanding -mgeneral-regs-only $(KERNEL_STRINGOPS)
-BENCH_MM_SRCS     = $(filter kernel/%,$(BENCH_HOST_SRCS))
-BENCH_MM_OBJS     = $(patsubst kernel/%.c,$(BENCH_BUILD)/kobj/%.o,$(BENCH_MM_SRCS))
+BENCH_KERNEL_CODEGEN  = -ffreestanding -mgeneral-regs-only $(KERNEL_STRINGOPS)
+BENCH_KERNEL_SRCS     = $(filter kernel/%,$(BENCH_HOST_SRCS))
+BENCH_KERNEL_OBJS     = $(patsubst kernel/%.c,$(BENCH_BUILD)/kobj/%.o,$(BENCH_KERNEL_SRCS))
 BENCH_SUPPORT     = $(filter-out kernel/%,$(BENCH_HOST_SRCS))
 
 $(BENCH_BUILD)/kobj/%.o: kernel/%.c $(wildcard include/mm/*.h spec/*.acsl) bench/bench.mk mk/kernel.mk
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) $(BENCH_MM_CODEGEN) -c $< -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) $(BENCH_KERNEL_CODEGEN) -c $< -o $@
 
-$(BENCH_HOST_BIN): bench/clonebench.c $(BENCH_MM_OBJS) $(BENCH_SUPPORT) tests/host/host_support.h
+$(BENCH_HOST_BIN): bench/clonebench.c $(BENCH_KERNEL_OBJS) $(BENCH_SUPPORT) tests/host/host_support.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) -o $@ bench/clonebench.c $(BENCH_MM_OBJS) $(BENCH_SUPPORT)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) -o $@ bench/clonebench.c $(BENCH_KERNEL_OBJS) $(BENCH_SUPPORT)
 
 # Experiment (never in the kernel): destroy by walking the space's tables
 # (bench/walkdestroy.c) instead of scanning below pmm_top; vmspace.c's is renamed.
-$(BENCH_HOST_BIN)-walk: bench/clonebench.c bench/walkdestroy.c $(BENCH_MM_OBJS) $(BENCH_SUPPORT) \
+$(BENCH_HOST_BIN)-walk: bench/clonebench.c bench/walkdestroy.c $(BENCH_KERNEL_OBJS) $(BENCH_SUPPORT) \
                         tests/host/host_support.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) $(BENCH_MM_CODEGEN) -Dvm_space_destroy=vm_space_destroy_scan \
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) $(BENCH_KERNEL_CODEGEN) -Dvm_space_destroy=vm_space_destroy_scan \
 	  -c kernel/mm/vmspace.c -o $@-vmspace.o
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) -o $@ bench/clonebench.c bench/walkdestroy.c $@-vmspace.o \
-	  $(filter-out $(BENCH_BUILD)/kobj/mm/vmspace.o,$(BENCH_MM_OBJS)) $(BENCH_SUPPORT)
+	  $(filter-out $(BENCH_BUILD)/kobj/mm/vmspace.o,$(BENCH_KERNEL_OBJS)) $(BENCH_SUPPORT)
 
 .PHONY: bench bench-deps bench-bins bench-smoke
 bench-bins: $(BENCH_USER_BINS) $(BENCH_HOST_BIN) $(BENCH_HOST_BIN)-walk
