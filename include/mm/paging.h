@@ -22,6 +22,13 @@
 #define PTE_USER     4ull
 #define PTE_NX       0x8000000000000000ull
 
+/* The slot mark of page table t: every slot of t at or above it is zero
+ * (SlotMarksOk, part of VmValid), so fork's scan of a parent's table for
+ * present slots stops there instead of reading all 512. Writing an entry
+ * raises the mark past its slot (pt_mark_slot); a new table starts at 0.
+ * It only bounds: clearing a slot leaves the mark where it was. */
+extern uint16_t pt_slot_mark[POOL_FRAMES];
+
 #include "../../spec/paging.acsl"
 
 /*@ assigns \nothing;
@@ -67,6 +74,15 @@ uint64_t pte_make(uint32_t f, uint32_t flags);
 */
 uint64_t pte_make_table(uint32_t f);
 
+/* Slot i of table t is about to hold an entry: t's mark rises past i. */
+/*@ // t is a pool frame and i one of its slots.
+    requires PmmFrame(t) && 0 <= i < FRAME_WORDS;
+    assigns pt_slot_mark[t];
+    // mark_past: the mark is past i and did not fall.
+    ensures mark_past: pt_slot_mark[t] > i && pt_slot_mark[t] >= \old(pt_slot_mark[t]);
+*/
+void pt_mark_slot(uint32_t t, uint32_t i);
+
 /* A zeroed PML4 owned by itself (owner = its own index), or PMM_NONE. */
 /*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
     requires paging_valid: PagingValid;
@@ -105,10 +121,11 @@ uint32_t pt_root_create(void);
     requires paging_valid: PagingValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pt_slot_mark[0 .. POOL_FRAMES - 1];
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
-    // marks_kept: both high-water marks still bound what they bounded.
+    // marks_kept: both high-water marks and the slot marks still bound what they bounded.
     ensures marks_kept: MarksKept{Pre, Post};
     // space_step: the same space roots; the kernel's frames and every root's kernel half untouched; every table or user frame one of before with its owner, or one of root.
     ensures space_step: SpaceStep{Pre, Post}(root);
@@ -156,7 +173,7 @@ mm_status vm_map(uint32_t root, uint64_t va, uint32_t flags);
     ensures paging_valid: PagingValid;
     // space_step: the same space roots; the kernel's frames and every root's kernel half untouched; every table or user frame one of before with its owner, or one of root.
     ensures space_step: SpaceStep{Pre, Post}(root);
-    // marks_kept: both high-water marks still bound what they bounded.
+    // marks_kept: both high-water marks and the slot marks still bound what they bounded.
     ensures marks_kept: MarksKept{Pre, Post};
     behavior bad_argument:
       assumes !SpaceRoot(root) || !UserVa(va);
@@ -198,7 +215,7 @@ mm_status vm_unmap(uint32_t root, uint64_t va);
     ensures paging_valid: PagingValid;
     // space_step: the same space roots; the kernel's frames and every root's kernel half untouched; every table or user frame one of before with its owner, or one of root.
     ensures space_step: SpaceStep{Pre, Post}(root);
-    // marks_kept: both high-water marks still bound what they bounded.
+    // marks_kept: both high-water marks and the slot marks still bound what they bounded.
     ensures marks_kept: MarksKept{Pre, Post};
     behavior bad_argument:
       assumes !SpaceRoot(root) || !UserVa(va);
@@ -236,7 +253,7 @@ mm_status vm_prune(uint32_t root, uint64_t va);
     ensures paging_valid: PagingValid;
     // space_step: the same space roots; the kernel's frames and every root's kernel half untouched; every table or user frame one of before with its owner, or one of root.
     ensures space_step: SpaceStep{Pre, Post}(root);
-    // marks_kept: both high-water marks still bound what they bounded.
+    // marks_kept: both high-water marks and the slot marks still bound what they bounded.
     ensures marks_kept: MarksKept{Pre, Post};
     behavior bad_argument:
       assumes !SpaceRoot(root) || !UserVa(va) || !VmFlags(flags);

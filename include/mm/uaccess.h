@@ -68,7 +68,7 @@ bool uaccess_copy_in(uint32_t root, void *dst, uint64_t va, size_t len);
     ensures uaccess_tables: TablesSame{Pre, Post};
     // space_step: descriptors and marks untouched, and only user frames of root written (see SpaceStep).
     ensures space_step: SpaceStep{Pre, Post}(root);
-    // marks_kept: both high-water marks still bound what they bounded.
+    // marks_kept: both high-water marks and the slot marks still bound what they bounded.
     ensures marks_kept: MarksKept{Pre, Post};
     behavior ok:
       assumes UaOk(root, va, len, 1);
@@ -103,7 +103,7 @@ bool uaccess_copy_out(uint32_t root, uint64_t va, const void *src, size_t len);
     ensures uaccess_tables: TablesSame{Pre, Post};
     // space_step: descriptors and marks untouched, and only user frames of root written (see SpaceStep).
     ensures space_step: SpaceStep{Pre, Post}(root);
-    // marks_kept: both high-water marks still bound what they bounded.
+    // marks_kept: both high-water marks and the slot marks still bound what they bounded.
     ensures marks_kept: MarksKept{Pre, Post};
     behavior ok:
       assumes UaOk(root, va, len, 0);

@@ -63,12 +63,13 @@ uint32_t vm_template_init(void);
 
 /* A new space: user half empty, kernel half equal to the template. PMM_NONE,
  * nothing changed, if no frame is free. */
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pt_slot_mark[0 .. POOL_FRAMES - 1];
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // create_others: no descriptor and no frame other than the result's changes.
     ensures create_others: PmmDescSameExcept{Pre, Post}(\result) && PoolSameExcept{Pre, Post}(\result);
@@ -97,13 +98,13 @@ uint32_t vm_space_create(void);
  * the child with equal bytes and flags; the parent is unchanged. PMM_NONE if
  * parent is not a space, or on running out of frames, with every frame taken
  * freed again (the free count is back to its value at entry). */
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
-            vm_clone_free0;
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+            pt_slot_mark[0 .. POOL_FRAMES - 1], vm_clone_free0;
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // clone_parent_unchanged: every frame in use on entry keeps its descriptor and words.
     ensures clone_parent_unchanged: KeptExcept{Pre, Post}(-1);
@@ -137,10 +138,10 @@ uint32_t vm_space_clone(uint32_t parent);
  * below the lower of the pool's high-water mark and root's own
  * (pmm_owner_top[root], one past the highest frame the space held) for
  * frames owned by root: O(root's mark), whatever other spaces hold above it. */
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top;
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     behavior space:
       assumes SpaceRoot(root);
@@ -164,12 +165,13 @@ mm_status vm_space_destroy(uint32_t root);
  * afterwards, so the space can then be cloned or destroyed. (The paging
  * calls promise PagingValid, SpaceStep and MarksKept; these wrappers are
  * where that is shown to give VmValid back.) */
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pt_slot_mark[0 .. POOL_FRAMES - 1];
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_mapped: on MM_OK va is mapped in root with these flags, to a zeroed user frame of root that was free, and no other lookup of any space changed.
     ensures space_mapped: \result == MM_OK ==>
@@ -182,11 +184,11 @@ mm_status vm_space_destroy(uint32_t root);
 */
 mm_status vm_space_map(uint32_t root, uint64_t va, uint32_t flags);
 
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
     assigns frame_pool[WalkL1(root, va)][Ix1(va)],
             pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree, pmm_hint, pmm_top;
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_unmapped: on MM_OK va is unmapped in root and no other lookup of any space changed; otherwise nothing changed.
     ensures space_unmapped: \result == MM_OK ? LeafPte(root, va) == 0 && LeavesSameExcept{Pre, Post}(root, va)
@@ -194,10 +196,10 @@ mm_status vm_space_map(uint32_t root, uint64_t va, uint32_t flags);
 */
 mm_status vm_space_unmap(uint32_t root, uint64_t va);
 
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
     assigns frame_pool[WalkL1(root, va)][Ix1(va)];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_protected: on MM_OK va keeps its frame with the new flags and no other lookup of any space changed; otherwise nothing changed.
     ensures space_protected: \result == MM_OK ?
@@ -207,11 +209,11 @@ mm_status vm_space_unmap(uint32_t root, uint64_t va);
 */
 mm_status vm_space_protect(uint32_t root, uint64_t va, uint32_t flags);
 
-/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water marks).
+/*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
     assigns frame_pool[WalkL2(root, va)][Ix2(va)],
             pmm_desc_state[WalkL1(root, va)], pmm_nfree, pmm_hint, pmm_top;
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_pruned: on MM_OK the empty page table that covered va is free and no user lookup of any space changed; otherwise nothing changed.
     ensures space_pruned: \result == MM_OK ?

@@ -61,6 +61,14 @@ uint64_t pte_make_table(uint32_t f)
            + PTE_PRESENT + PTE_WRITABLE + PTE_USER;
 }
 
+uint16_t pt_slot_mark[POOL_FRAMES];
+
+void pt_mark_slot(uint32_t t, uint32_t i)
+{
+    if (pt_slot_mark[t] <= i)
+        pt_slot_mark[t] = (uint16_t)(i + 1);
+}
+
 /* ---- indices of va at each level */
 
 /*@ assigns \nothing; ensures ix4: \result == Ix4(va); */
@@ -257,7 +265,7 @@ static uint8_t pt_level_below(uint8_t lvl)
     requires PmmFrame(c) && pmm_desc_state[c] == FRAME_FREE;
     assigns pmm_desc_state[c], pmm_desc_owner[c], pmm_desc_level[c], pmm_desc_prefix[c],
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
-            frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i];
+            frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i], pt_slot_mark[t], pt_slot_mark[c];
     ensures paging_valid: PagingValid;
     ensures install_marks: MarksKept{Pre, Post};
     ensures install_slot: frame_pool[t][i] == TableEntry(c);
@@ -284,6 +292,8 @@ static void pt_install_table(uint32_t t, uint32_t i, uint32_t c)
     //@ assert table_t: TableOk(t);
     //@ assert tables_others: \forall integer g; PmmFrame(g) && g != t && pmm_desc_state[g] == FRAME_TABLE ==> TableOk(g);
     //@ assert leaves_new: LeavesSameExcept{Mid, Here}(-1, -1);
+    pt_slot_mark[c] = 0;
+    pt_mark_slot(t, i);
 }
 
 /* Free frame u becomes a zeroed user frame of space root, mapped at va with
@@ -295,7 +305,7 @@ static void pt_install_table(uint32_t t, uint32_t i, uint32_t c)
     requires PmmFrame(u) && pmm_desc_state[u] == FRAME_FREE;
     assigns pmm_desc_state[u], pmm_desc_owner[u], pmm_desc_level[u], pmm_desc_prefix[u],
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
-            frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[t1][Ix1(va)];
+            frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[t1][Ix1(va)], pt_slot_mark[t1];
     ensures paging_valid: PagingValid;
     ensures install_marks: MarksKept{Pre, Post};
     ensures install_leaf: LeafPte(root, va) == LeafEntry(u, flags);
@@ -309,6 +319,7 @@ static void pt_install_table(uint32_t t, uint32_t i, uint32_t c)
 static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u, uint32_t flags)
 {
     uint32_t i = pt_ix1(va);
+    //@ assert pre_table: TableOf(t1, root, 1) && t1 != u;
     pmm_claim(u, FRAME_USER, root, PMM_LEVEL_DATA, pt_slot_id(t1, i));
     //@ assert mid_valid: PagingValid;
     //@ assert mid_leaves: LeavesSameExcept{Pre, Here}(-1, -1);
@@ -324,6 +335,7 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
     //@ assert table_t: TableOk(t1);
     //@ assert tables_others: \forall integer g; PmmFrame(g) && g != t1 && pmm_desc_state[g] == FRAME_TABLE ==> TableOk(g);
     //@ assert leaves_new: LeavesSameExcept{Mid, Here}(root, va);
+    pt_mark_slot(t1, i);
 }
 
 /* The table slot i of table t (level >= 2) leads to; when the slot is
@@ -335,7 +347,8 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
     requires room: PteTarget(frame_pool[t][i]) == POOL_FRAMES ==> pmm_nfree >= 1;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures paging_valid: PagingValid;
     ensures at_marks: MarksKept{Pre, Post};
     ensures at_slot: PteTarget(frame_pool[t][i]) == \result && \result != t;
@@ -382,7 +395,8 @@ static uint32_t pt_table_at(uint32_t t, uint32_t i)
     requires room: pmm_nfree >= 1;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures paging_valid: PagingValid;
     ensures leaf_marks: MarksKept{Pre, Post};
     ensures leaf_fresh: PmmFrame(\result) && \at(pmm_desc_state[\result], Pre) == FRAME_FREE;
@@ -418,7 +432,8 @@ static uint32_t pt_map_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t fl
     requires room: pmm_nfree >= FramesNeeded(root, va);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures paging_valid: PagingValid;
     ensures path_marks: MarksKept{Pre, Post};
     ensures path_table: \result == WalkL1(root, va) && \result != POOL_FRAMES &&
@@ -524,6 +539,9 @@ mm_status vm_unmap(uint32_t root, uint64_t va)
     //@ assert unmap_frame_user: u == LookupFrame{Pre}(root, va) && PmmFrame(u) && pmm_desc_prefix[u] == t1 * 512 + i;
     //@ assert unmap_t1: TableOk(t1);
     //@ assert unmap_tables: TablesOk;
+    /*@ assert unmap_ref_slot: \forall integer t2, i2; PmmFrame(t2) && pmm_desc_state[t2] == FRAME_TABLE &&
+          0 <= i2 < SlotLimit(pmm_desc_level[t2]) && frame_pool[t2][i2] != 0 &&
+          PteFrame(frame_pool[t2][i2]) == u ==> t2 * 512 + i2 == t1 * 512 + i; */
     /*@ assert unmap_no_ref: \forall integer t2, i2; PmmFrame(t2) && pmm_desc_state[t2] == FRAME_TABLE &&
           0 <= i2 < SlotLimit(pmm_desc_level[t2]) && frame_pool[t2][i2] != 0 ==>
             PteFrame(frame_pool[t2][i2]) != u; */
