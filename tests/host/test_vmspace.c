@@ -40,7 +40,8 @@ static uint32_t frame_of(uint64_t e)
 }
 
 /* Test-only mapper: a fresh user frame at va in root with flags, tables
- * created as needed (the same layout vm_map produces). Returns the frame. */
+ * created as needed (the same layout vm_map produces, slot marks included:
+ * VmValid's SlotMarksOk). Returns the frame. */
 static uint32_t test_map(uint32_t root, uint64_t va, uint32_t flags)
 {
     uint32_t t = root;
@@ -51,6 +52,8 @@ static uint32_t test_map(uint32_t root, uint64_t va, uint32_t flags)
                                    (uint64_t)t * 512 + HW_IX(va, level));
             assert_int_not_equal(c, PMM_NONE);
             *slot = (POOL_PHYS_BASE + (uint64_t)c * PAGE_SIZE) | HW_P | HW_RW | HW_US;
+            pt_slot_mark[c] = 0;
+            pt_mark_slot(t, HW_IX(va, level));
         }
         t = frame_of(*slot);
     }
@@ -60,6 +63,7 @@ static uint32_t test_map(uint32_t root, uint64_t va, uint32_t flags)
     assert_int_not_equal(u, PMM_NONE);
     *leaf = (POOL_PHYS_BASE + (uint64_t)u * PAGE_SIZE) | HW_P | HW_US |
             ((flags & VM_WRITE) ? HW_RW : 0) | ((flags & VM_EXEC) ? 0 : HW_NX);
+    pt_mark_slot(t, HW_IX(va, 1));
     return u;
 }
 
@@ -456,6 +460,58 @@ static void clone_destroy_cycles_keep_count(void **state)
     assert_int_equal(pmm_free_count(), start);
 }
 
+/* Every table's slot mark is one past its highest slot set: vm_map and the
+ * clone raise it, and a new table or root starts at 0 whatever its frame
+ * held in an earlier life. So the clone's scan of a table stops there.
+ * Unmapping leaves the mark where it was (a bound, not an exact count), and
+ * the clone is still exact. */
+/* covers: vm_space_clone.clone_equal vm_space_clone.vm_valid vm_space_map.vm_valid vm_space_unmap.vm_valid */
+static void slot_marks_bound_tables(void **state)
+{
+    (void)state;
+    for (uint32_t f = 0; f < POOL_FRAMES; f++)
+        if (pmm_state(f) == FRAME_FREE)
+            pt_slot_mark[f] = 512;   /* what a frame's last life as a table could leave */
+    uint32_t before = pmm_free_count();
+    uint32_t p = vm_space_create();
+    assert_int_not_equal(p, PMM_NONE);
+    assert_int_equal(pt_slot_mark[p], 0);
+    /* root slot 1, PDPT slot 2, PD slots 3 and 7, PT slots 5, 9 and 4 */
+    const uint64_t base = (1ull << 39) | (2ull << 30);
+    const uint64_t vas[] = { base | (3ull << 21) | (5ull << 12), base | (3ull << 21) | (9ull << 12),
+                             base | (7ull << 21) | (4ull << 12) };
+    for (unsigned k = 0; k < 3; k++)
+        assert_int_equal(vm_space_map(p, vas[k], VM_WRITE), MM_OK);
+    uint32_t t3 = frame_of(frame_pool[p][1]), t2 = frame_of(frame_pool[t3][2]);
+    uint32_t t1a = frame_of(frame_pool[t2][3]), t1b = frame_of(frame_pool[t2][7]);
+    assert_int_equal(pt_slot_mark[p], 2);
+    assert_int_equal(pt_slot_mark[t3], 3);
+    assert_int_equal(pt_slot_mark[t2], 8);
+    assert_int_equal(pt_slot_mark[t1a], 10);
+    assert_int_equal(pt_slot_mark[t1b], 5);
+    assert_int_equal(vm_space_unmap(p, vas[1]), MM_OK);
+    assert_int_equal(pt_slot_mark[t1a], 10);
+    assert_null(vm_valid_by_scan());
+
+    uint32_t c = vm_space_clone(p);
+    assert_int_not_equal(c, PMM_NONE);
+    assert_null(vm_valid_by_scan());
+    uint32_t c3 = frame_of(frame_pool[c][1]), c2 = frame_of(frame_pool[c3][2]);
+    uint32_t c1a = frame_of(frame_pool[c2][3]), c1b = frame_of(frame_pool[c2][7]);
+    assert_int_equal(pt_slot_mark[c], 2);
+    assert_int_equal(pt_slot_mark[c3], 3);
+    assert_int_equal(pt_slot_mark[c2], 8);
+    assert_int_equal(pt_slot_mark[c1a], 6);   /* the child's table holds slot 5 only */
+    assert_int_equal(pt_slot_mark[c1b], 5);
+    assert_int_equal(vm_lookup(c, vas[0]).status, MM_OK);
+    assert_int_equal(vm_lookup(c, vas[1]).status, MM_NOT_MAPPED);
+    assert_int_equal(vm_lookup(c, vas[2]).status, MM_OK);
+    assert_int_equal(owned_frames(c), owned_frames(p));
+    assert_int_equal(vm_space_destroy(c), MM_OK);
+    assert_int_equal(vm_space_destroy(p), MM_OK);
+    assert_int_equal(pmm_free_count(), before);
+}
+
 /* A clone larger than VM_CLONE_CACHED_FRAMES (1024 frames) copies its
  * later pages with non-temporal stores (nt_copy_frame): every page of a
  * 1500-page space, read back right after the clone, is its own copy with
@@ -682,6 +738,7 @@ int main(void)
         cmocka_unit_test_setup(clone_of_empty_space_and_refusals, setup_pool),
         cmocka_unit_test_setup(clone_destroy_cycles_keep_count, setup_pool),
         cmocka_unit_test_setup(clone_streams_large_space, setup_pool),
+        cmocka_unit_test_setup(slot_marks_bound_tables, setup_pool),
         cmocka_unit_test_setup(clone_out_of_memory_at_every_allocation, setup_pool),
         cmocka_unit_test_setup(paging_ops_keep_vm_valid, setup_pool),
         HOST_REP_TEST(clone_matches_model, setup_pool_rep),

@@ -13,8 +13,8 @@ static int is_space_root(uint32_t r)
            pmm_desc_level[r] == PMM_LEVEL_ROOT && pmm_desc_owner[r] == r;
 }
 
-/* TableOk (spec/paging.acsl) of table t by a scan of its slots: NULL when
- * it holds, else what is wrong. */
+/* TableOk (spec/paging.acsl) of table t, and SlotMarksOk for t, by a scan
+ * of its slots: NULL when they hold, else what is wrong. */
 static const char *table_ok_by_scan(uint32_t t)
 {
     uint32_t level = pmm_desc_level[t], owner = pmm_desc_owner[t];
@@ -25,6 +25,8 @@ static const char *table_ok_by_scan(uint32_t t)
         uint64_t e = frame_pool[t][i];
         if (e == 0)
             continue;
+        if (i >= pt_slot_mark[t])
+            return "SlotMarksOk (a slot set at or above its table's mark)";
         uint32_t c = pte_frame(e);
         if (c >= POOL_FRAMES || pmm_desc_owner[c] != owner ||
             pmm_desc_level[c] != level - 1 || pmm_desc_prefix[c] != (uint64_t)t * 512 + i)
