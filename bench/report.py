@@ -68,10 +68,9 @@ CAUSES = {
         "proof goals (5,107 instead of 5,006: SlotMarksOk is one more part of "
         "every VmValid goal). "
         "What is left at N=1 is mostly the writes any copying clone makes "
-        "(the floor below) and the descriptors; "
-        "the kernel and this bench are built with -flto, so the per-entry "
-        "accessors of paging.c are inlined there, "
-        "so at N=1 no copying design can come near memcpy of one page; "
+        "(the floor below) and the descriptors (the kernel and this bench are "
+        "built with -flto, so the per-entry accessors of paging.c are inlined "
+        "there). At N=1 no copying design can come near memcpy of one page; "
         "sharing the parent's pages and tables (copy-on-write) is what would, "
         "and it changes clone_fresh, a proven property."),
     "fork": (
