@@ -74,7 +74,7 @@ uint64_t pte_make(uint32_t f, uint32_t flags);
 */
 uint64_t pte_make_table(uint32_t f);
 
-/* Slot i of table t is about to hold an entry: t's mark rises past i. */
+/* Slot i of table t holds (or is about to hold) an entry: t's mark rises past i. */
 /*@ // t is a pool frame and i one of its slots.
     requires PmmFrame(t) && 0 <= i < FRAME_WORDS;
     assigns pt_slot_mark[t];
