@@ -822,6 +822,8 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
     name_script_provers(run["goals"], read_hints(module))
     run["slowest_s"], run["not_valid"] = prover_summary(log_lines)
     attach_properties(run["goals"], files[".wp-report.json"])
+    run["stale_hints"] = stale_hints(run["goals"], read_hints(module),
+                                     files[".wp-report.json"])
     problems += frama_c_errors(output)
     if summary is None and not run["goals"] and \
             re.search(r"^\[wp\] [Ww]arning: No goal generated", output, re.M):
@@ -865,6 +867,42 @@ def prover_summary(lines):
             times.append(t)
         not_valid += sum(int(k) for k in NOT_VALID_RE.findall(m.group(1)))
     return (max(times) if times else None), not_valid
+
+
+# The hinted goals whose hinted prover answered something else than Valid in
+# this pass (a stale hint: another prover then proved the goal, after up to a
+# timeout). WP's log does not say which goal of a scripted answer failed, but
+# its -wp-report-json counts answers per property and prover: a property
+# where a prover has a non-Valid answer names its goals hinted with that
+# prover as suspects (sorted). A property of several parts names all of its
+# parts with that hint; one of them is stale. Raced goals have no hint, so
+# the provers that lost a race are not counted.
+REPORT_PROVERS = {"Z3": "z3", "CVC4": "cvc4", "CVC4:fmf": "cvc4-fmf"}
+
+
+def stale_hints(goals, hints, report_path):
+    try:
+        with open(report_path) as f:
+            report = json.load(f)
+    except (OSError, ValueError):
+        return []
+    failed = set()  # (property key, hint prover)
+    for entries in list((report.get("wp:functions") or {}).values()) + \
+            list((report.get("wp:axiomatics") or {}).values()):
+        for key, provers in entries.items():
+            if key == "wp:section" or not isinstance(provers, dict):
+                continue
+            for name, counts in provers.items():
+                words = name.split(":")
+                prover = REPORT_PROVERS.get(":".join(words[:1] + words[2:]))
+                if prover and isinstance(counts, dict) and \
+                        counts.get("total", 0) > counts.get("valid", 0):
+                    failed.add((key, prover))
+    def key(g):
+        return "%s_%s" % (g["function"], g["property"]) if g.get("function") \
+            else g.get("property")
+    return sorted(n for n, g in goals.items()
+                  if n in hints and (key(g), hints[n]) in failed)
 
 
 # WP logs a goal proved through its script as "[Script] Goal ...: Valid",
@@ -968,7 +1006,9 @@ def prove_module(src, module, timeout, par, max_seconds):
         "raced": sum(1 for n, g in goals.items()
                      if g["kind"] == "goal" and n not in hints and hint_of(g.get("prover"))),
         "not_valid": sum(runs[p].get("not_valid", 0) for p in ("goals", "lemmas", "assigns")
-                         if p in runs)}
+                         if p in runs),
+        "stale": sorted(g for p in ("goals", "lemmas", "assigns") if p in runs
+                        for g in runs[p].get("stale_hints", []))}
     result["goals"] = [dict(goal=name, **g) for name, g in sorted(goals.items())]
     result["status"] = "pass" if not problems else "fail"
     return result
@@ -1192,9 +1232,13 @@ def module_report(r):
         lines.append("  %s: (note) %d goal(s) without a prover hint: every prover was "
                      "started on them; `make prove-hints` records hints" % (module, raced))
     elif not_valid and not r.get("replayed") and r["status"] == "pass":
+        stale = (r.get("hints") or {}).get("stale") or []
         lines.append("  %s: (note) %d hinted prover answer(s) were not Valid: some hints "
                      "name a prover that no longer proves their goal (each cost up to a "
                      "timeout); `make prove-hints` races them again" % (module, not_valid))
+        if stale:
+            lines.append("  %s: (note) stale hint(s) among: %s" % (module, " ".join(
+                re.sub(r"^typed_", "", g) for g in stale[:8]) + (" ..." if len(stale) > 8 else "")))
     lines.append(report_line(r))
     return "\n".join(lines)
 

@@ -110,5 +110,37 @@ if [ "$rc6" -eq 0 ] && [ "$(grep -c 'note: Frama-C cannot load' "$log.6")" -eq 1
 else
   echo "FAIL: prove-selftest poll-script-fallback (see $log.6)"; failed=1
 fi
+# Stale hints are named from WP's per-property answer counts: a property
+# where the hinted prover answered Unknown names its goals with that hint,
+# and neither the goals with another hint nor raced goals.
+if python3 - <<'PY'
+import importlib.util, json, os, sys, tempfile
+spec = importlib.util.spec_from_file_location("prove", "proofs/prove.py")
+prove = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(prove)
+report = {"wp:functions": {"f": {
+    "f_assert_a": {"Z3:4.8.12": {"total": 2, "valid": 1, "unknown": 1},
+                   "CVC4:1.8": {"total": 1, "valid": 1}},
+    "f_assert_b": {"Z3:4.8.12": {"total": 1, "valid": 1}},
+    "f_assert_c": {"CVC4:1.8": {"total": 1, "valid": 1},
+                   "Z3:4.8.12": {"total": 1, "interrupted": 1}}}}}
+goals = {"typed_f_assert_a_part1": {"function": "f", "property": "assert_a"},
+         "typed_f_assert_a_part2": {"function": "f", "property": "assert_a"},
+         "typed_f_assert_a_part3": {"function": "f", "property": "assert_a"},
+         "typed_f_assert_b": {"function": "f", "property": "assert_b"},
+         "typed_f_assert_c": {"function": "f", "property": "assert_c"}}
+hints = {"typed_f_assert_a_part1": "z3", "typed_f_assert_a_part2": "z3",
+         "typed_f_assert_a_part3": "cvc4", "typed_f_assert_b": "z3"}
+with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+    json.dump(report, f)
+got = prove.stale_hints(goals, hints, f.name)
+os.unlink(f.name)
+sys.exit(got != ["typed_f_assert_a_part1", "typed_f_assert_a_part2"])
+PY
+then
+  echo "PASS: prove-selftest stale-hints-named"
+else
+  echo "FAIL: prove-selftest stale-hints-named"; failed=1
+fi
 [ "$failed" -eq 0 ] || echo "(driver output in $log)"
 exit $failed
