@@ -19,6 +19,9 @@ last passing proof (default: that result is replayed; see replay_key);
 PROVE_HINTS=0 ignores proofs/hints/<module>.hints, which name the prover
 that proves each goal (see read_hints), and starts every prover on every
 goal; --write-hints rewrites those files from the run's results;
+PROVE_HINTS_RACE=stale proves only the modules whose last result names
+suspected stale hints, races those goals, and (with --write-hints) rewrites
+their lines only (`make prove-hints-stale`);
 PROVE_WP_FLAGS names another flags file, PROVE_SESSION_DIR and
 PROVE_RESULTS_DIR move the session and the results (for testing the driver).
 
@@ -173,7 +176,28 @@ def read_hints_file(path):
 def read_hints(module):
     if os.environ.get("PROVE_HINTS", "1") == "0":
         return {}
-    return read_hints_file(os.path.join(ROOT, HINTS_DIR, module + ".hints"))
+    hints = read_hints_file(os.path.join(ROOT, HINTS_DIR, module + ".hints"))
+    if race_stale():
+        hints = {g: p for g, p in hints.items() if g not in last_stale_hints(module)}
+    return hints
+
+
+# `make prove-hints-stale` (PROVE_HINTS_RACE=stale): the goals that the
+# module's last result names as suspects of a stale hint (hints.stale; see
+# stale_hints) run without their hint, so every prover races on them, and
+# --write-hints then rewrites their lines only. Read once per module, before
+# this run replaces that result.
+def race_stale():
+    return os.environ.get("PROVE_HINTS_RACE", "") == "stale"
+
+
+@functools.lru_cache(maxsize=None)
+def last_stale_hints(module):
+    try:
+        with open(os.path.join(RESULTS_DIR, module + ".json")) as f:
+            return frozenset((json.load(f).get("hints") or {}).get("stale") or ())
+    except (OSError, ValueError, AttributeError):
+        return frozenset()
 
 
 # The WP session's scripts for this module: exactly one per hint, in
@@ -208,14 +232,18 @@ def hint_of(prover):
 
 
 # Rewrites proofs/hints/<module>.hints from a passing result: one line per
-# goal an SMT prover proved, sorted by goal.
-def write_hints(result):
-    lines = sorted("%s %s" % (g["goal"], hint_of(g.get("prover")))
-                   for g in result["goals"]
-                   if g.get("kind") == "goal" and g.get("status") == "valid"
-                   and hint_of(g.get("prover")))
-    os.makedirs(os.path.join(ROOT, HINTS_DIR), exist_ok=True)
+# goal an SMT prover proved, sorted by goal. With only (a set of goals), the
+# file keeps its other lines and only those goals' lines are rewritten.
+def write_hints(result, only=None):
+    proved = {g["goal"]: hint_of(g.get("prover")) for g in result["goals"]
+              if g.get("kind") == "goal" and g.get("status") == "valid"
+              and hint_of(g.get("prover"))}
     path = os.path.join(ROOT, HINTS_DIR, result["module"] + ".hints")
+    if only is not None:
+        kept = {g: p for g, p in read_hints_file(path).items() if g not in only}
+        proved = dict(kept, **{g: p for g, p in proved.items() if g in only})
+    lines = sorted("%s %s" % gp for gp in proved.items())
+    os.makedirs(os.path.join(ROOT, HINTS_DIR), exist_ok=True)
     with open(path, "w") as f:
         f.write("# Prover hints for %s: the prover that proves each goal (proofs/README.md,\n"
                 "# \"Prover hints\"). Written by `make prove-hints`; a hint never decides a verdict.\n"
@@ -1228,7 +1256,10 @@ def module_report(r):
     lines += ["  %s: %s" % (module, p) for p in r["problems"]]
     raced = (r.get("hints") or {}).get("raced")
     not_valid = (r.get("hints") or {}).get("not_valid")
-    if raced and not r.get("replayed"):
+    if raced and not r.get("replayed") and race_stale():
+        lines.append("  %s: %d goal(s) suspected of a stale hint raced (PROVE_HINTS_RACE=stale)"
+                     % (module, raced))
+    elif raced and not r.get("replayed"):
         lines.append("  %s: (note) %d goal(s) without a prover hint: every prover was "
                      "started on them; `make prove-hints` records hints" % (module, raced))
     elif not_valid and not r.get("replayed") and r["status"] == "pass":
@@ -1283,6 +1314,12 @@ def main():
         print("FAIL: prove (no proven sources given)")
         return 1
     mods, unknown = select(args.srcs, os.environ.get("PROVE_MODULES", ""))
+    if race_stale():
+        mods = [(src, m) for src, m in mods if last_stale_hints(m)]
+        if not mods and not unknown:
+            print("prove: no stale hint named in %s/*.json: nothing to race"
+                  % os.path.relpath(RESULTS_DIR, ROOT))
+            return 0
     LEMMAS_OWNED_ELSEWHERE.update(plan_lemma_owners(mods))
     failed = 0
     for name in unknown:
@@ -1305,7 +1342,7 @@ def main():
         with PRINT_LOCK:
             print(module_report(r), flush=True)
             if args.write_hints and r["status"] == "pass":
-                path, n = write_hints(r)
+                path, n = write_hints(r, last_stale_hints(module) if race_stale() else None)
                 print("  %s: %d prover hint(s) written to %s"
                       % (module, n, os.path.relpath(path, ROOT)), flush=True)
         return r

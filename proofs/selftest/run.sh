@@ -32,6 +32,29 @@ PROVE_HINTS_DIR=$hints PROVE_HINTS=0 PROVE_REPLAY=0 proofs/prove.py --write-hint
 echo "typed_st_inc_ensures_wrong z3" > "$hints/st_unproved.hints"
 PROVE_HINTS_DIR=$hints PROVE_REPLAY=0 proofs/prove.py proofs/selftest/st_ok.c \
   proofs/selftest/st_unproved.c > "$log.5" 2>&1
+# make prove-hints-stale: the goals the last result names as stale-hint
+# suspects (hints.stale) are raced and only their lines are rewritten; the
+# other lines stay as they were. The suspect here carries a hint the goals
+# pass cannot play (cvc4-fmf). Then no suspect is left: nothing runs.
+stale_hints=$out_dir/hints-stale
+rm -rf "$stale_hints"; cp -r "$hints" "$stale_hints"
+python3 - "$stale_hints/st_ok.hints" "$PROVE_RESULTS_DIR/st_ok.json" <<'PY'
+import json, sys
+hints_path, result_path = sys.argv[1], sys.argv[2]
+lines = open(hints_path).read().splitlines()
+goals = [l.split()[0] for l in lines if l and not l.startswith("#")]
+out = [("%s cvc4-fmf" % l.split()[0]) if l.split()[:1] == goals[:1] else l for l in lines]
+open(hints_path, "w").write("\n".join(out) + "\n")
+r = json.load(open(result_path))
+r["hints"]["stale"] = goals[:1]
+json.dump(r, open(result_path, "w"))
+PY
+PROVE_HINTS_DIR=$stale_hints PROVE_HINTS_RACE=stale PROVE_REPLAY=0 proofs/prove.py --write-hints \
+  proofs/selftest/st_ok.c > "$log.7" 2>&1
+rc7=$?
+PROVE_HINTS_DIR=$stale_hints PROVE_HINTS_RACE=stale PROVE_REPLAY=0 proofs/prove.py --write-hints \
+  proofs/selftest/st_ok.c > "$log.8" 2>&1
+rc8=$?
 # A poll script Frama-C cannot compile: the run must say so once and still
 # prove (proofs/README.md, "Polling").
 echo "this is not OCaml" > "$out_dir/broken_poll.ml"
@@ -141,6 +164,16 @@ then
   echo "PASS: prove-selftest stale-hints-named"
 else
   echo "FAIL: prove-selftest stale-hints-named"; failed=1
+fi
+first=$(grep -v '^#' "$hints/st_ok.hints" | head -1 | cut -d' ' -f1)
+if [ "$rc7" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.7" \
+   && grep -Eq "^$first (z3|cvc4)\$" "$stale_hints/st_ok.hints" \
+   && [ "$(grep -v "^$first " "$stale_hints/st_ok.hints")" = \
+        "$(grep -v "^$first " "$hints/st_ok.hints")" ] \
+   && [ "$rc8" -eq 0 ] && grep -q 'nothing to race' "$log.8" && ! grep -q 'PASS: prove' "$log.8"; then
+  echo "PASS: prove-selftest hints-stale-raced"
+else
+  echo "FAIL: prove-selftest hints-stale-raced (see $log.7, $log.8, $stale_hints)"; failed=1
 fi
 [ "$failed" -eq 0 ] || echo "(driver output in $log)"
 exit $failed
