@@ -1266,7 +1266,8 @@ def module_report(r):
         stale = (r.get("hints") or {}).get("stale") or []
         lines.append("  %s: (note) %d hinted prover answer(s) were not Valid: some hints "
                      "name a prover that no longer proves their goal (each cost up to a "
-                     "timeout); `make prove-hints` races them again" % (module, not_valid))
+                     "timeout); %s races them again" % (module, not_valid,
+                     "`make prove-hints-stale`" if stale else "`make prove-hints`"))
         if stale:
             lines.append("  %s: (note) stale hint(s) among: %s" % (module, " ".join(
                 re.sub(r"^typed_", "", g) for g in stale[:8]) + (" ..." if len(stale) > 8 else "")))
