@@ -14,7 +14,7 @@ Measures (all in this one run, so the ratios compare like with like):
 Results: $BUILD/bench/results.json (+ the raw logs beside it).
 
 Env: BUILD (build), ACCEL (tcg|kvm), BENCH_MEM (512M), BENCH_BOOTS (5),
-     BENCH_FORK_ROUNDS (3), BENCH_PROVE (1; 0 skips the cold + warm proof
+     BENCH_FORK_ROUNDS (5), BENCH_PROVE (1; 0 skips the cold + warm proof
      timing, about half of the run), BENCH_PROVE_PAR (4, as
      `make prove`), BENCH_PROVE_JOBS (unset: `make prove`'s default), BENCH_LINUX (a vmlinuz; default the newest /boot/vmlinuz-*),
      BENCH_ONLY ("boot fork host prove": a subset, for development; it
@@ -277,7 +277,7 @@ def combine_fork(rounds):
 
 
 def bench_fork(linux, bins):
-    """forkbench as init on Isola and on Linux, BENCH_FORK_ROUNDS (3) rounds
+    """forkbench as init on Isola and on Linux, BENCH_FORK_ROUNDS (5) rounds
     alternating the kernels, medians per figure. Ratios use the host-timed
     figures (the same clock for both kernels)."""
     prog = os.path.join(bins, "forkbench")
@@ -286,7 +286,7 @@ def bench_fork(linux, bins):
     if linux:
         images["linux"] = linux_cpio("fork", prog)
     rounds = {k: [] for k in kernels}
-    for i in range(int(os.environ.get("BENCH_FORK_ROUNDS", "3"))):
+    for i in range(int(os.environ.get("BENCH_FORK_ROUNDS", "5"))):
         for kernel in kernels:
             secs, lines, rc = boot(kernel, images[kernel], 600, linux)
             logf = os.path.join(OUT, "fork-%s-%d.log" % (kernel, i + 1))

@@ -265,6 +265,22 @@ def section_boot(b):
     ])
 
 
+def fork_rounds_line(fk, kernels):
+    """The small-process rate of every round, in the order run, and the
+    Isola/Linux ratio within each round: the machine's speed can change
+    between rounds (and between the two runs of one), which the medians
+    above do not show."""
+    rounds = {k: [r["rate"]["host_per_s"] for r in fk[k].get("rounds", [])] for k in kernels}
+    if not all(rounds.values()):
+        return ""
+    line = "- The same rate per round, in the order run (host clock, cycles/s): " + "; ".join(
+        "%s %s" % (k, ", ".join(fmt(x) for x in rounds[k])) for k in kernels)
+    if "linux" in rounds and len(rounds["linux"]) == len(rounds["isola"]):
+        line += "; Isola/Linux within each round: " + ", ".join(
+            fmt(a / b) for a, b in zip(rounds["isola"], rounds["linux"]))
+    return line + "."
+
+
 def section_fork(fk):
     if not fk:
         return "Not measured in this run."
@@ -299,6 +315,7 @@ def section_fork(fk):
         "",
         "- Rate, small process: " + "; ".join(rate) + ". Ratio Isola/Linux: **%s**."
         % fmt(fk.get("rate_ratio_isola_over_linux")),
+        fork_rounds_line(fk, kernels),
         "- The same rate measured again after the latency rows, once processes of up to 8192 "
         "pages have run and exited and the parent has unmapped its pages (on Isola, munmap frees "
         "the page tables it emptied, and an exit scans only below its own space's mark, however "
