@@ -469,6 +469,16 @@ def parse_wp_log(lines):
     return goals, summary
 
 
+# A pass's -wp-report-json, parsed ({} when missing or unreadable).
+def read_report(path):
+    try:
+        with open(path) as f:
+            report = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return report if isinstance(report, dict) else {}
+
+
 # Function (or axiomatic, for a lemma) and property of each WP goal, named
 # from the -wp-report-json file's property keys. A goal is typed_<key>[_<part>]
 # (part: "preserved", "part2", ...) where the report files <key> under the
@@ -477,12 +487,10 @@ def parse_wp_log(lines):
 # precondition checked at a call, <caller>_call_<callee>_requires[_<label>],
 # whose report key carries a de-duplicating "_2" instead, and a lemma,
 # lemma_<name>, filed under its axiomatic.
-def attach_properties(goals, report_path):
+def attach_properties(goals, report):
     owner = {}      # report key -> function
     axiomatic = {}  # "lemma_<name>" -> axiomatic name
     try:
-        with open(report_path) as f:
-            report = json.load(f)
         for fn, entries in (report.get("wp:functions") or {}).items():
             for k in entries:
                 if k != "wp:section":
@@ -491,7 +499,7 @@ def attach_properties(goals, report_path):
             for k in entries:
                 if k != "wp:section":
                     axiomatic[k] = ax
-    except (OSError, ValueError, AttributeError):
+    except AttributeError:
         pass
     functions = sorted(set(owner.values()), key=len, reverse=True)
     keys = sorted(owner, key=len, reverse=True)
@@ -847,11 +855,12 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems):
         f.write(output)
     log_lines = read(files[".wp.log"]).splitlines()
     run["goals"], summary = parse_wp_log(log_lines)
-    name_script_provers(run["goals"], read_hints(module))
+    hints = read_hints(module)
+    name_script_provers(run["goals"], hints)
     run["slowest_s"], run["not_valid"] = prover_summary(log_lines)
-    attach_properties(run["goals"], files[".wp-report.json"])
-    run["stale_hints"] = stale_hints(run["goals"], read_hints(module),
-                                     files[".wp-report.json"])
+    report = read_report(files[".wp-report.json"])
+    attach_properties(run["goals"], report)
+    run["stale_hints"] = stale_hints(run["goals"], hints, report)
     problems += frama_c_errors(output)
     if summary is None and not run["goals"] and \
             re.search(r"^\[wp\] [Ww]arning: No goal generated", output, re.M):
@@ -908,12 +917,7 @@ def prover_summary(lines):
 REPORT_PROVERS = {"Z3": "z3", "CVC4": "cvc4", "CVC4:fmf": "cvc4-fmf"}
 
 
-def stale_hints(goals, hints, report_path):
-    try:
-        with open(report_path) as f:
-            report = json.load(f)
-    except (OSError, ValueError):
-        return []
+def stale_hints(goals, hints, report):
     failed = set()  # (property key, hint prover)
     for entries in list((report.get("wp:functions") or {}).values()) + \
             list((report.get("wp:axiomatics") or {}).values()):
