@@ -57,9 +57,10 @@ WP_FLAGS_FILE = "proofs/wp-flags"
 POLL_SCRIPT = os.environ.get("PROVE_POLL_SCRIPT") or os.path.join(ROOT, "proofs", "wp_poll.ml")
 TRUSTED_BASE = "docs/trusted-base.md"
 # Provers of the goals pass (every category but assigns) and of the assigns
-# pass. cvc4-fmf is only for assigns goals (proofs/README.md says why).
-GOALS_PROVERS = "z3,cvc4"
-ASSIGNS_PROVERS = "z3,cvc4,cvc4-fmf"
+# pass. cvc4-fmf is only for assigns goals (proofs/README.md says why);
+# cvc5 is there for speed (proofs/README.md, "cvc5").
+GOALS_PROVERS = "z3,cvc4,cvc5"
+ASSIGNS_PROVERS = "z3,cvc4,cvc5,cvc4-fmf"
 PASSES = ("goals", "lemmas", "assigns", "smoke")
 CPP_ARGS = ["-Iinclude", "-Ispec", "-I."]
 # Defined for the lemmas pass only. A spec file keeps lemmas that only some
@@ -72,7 +73,7 @@ LEMMA_GOALS_MACRO = "ISOLA_LEMMA_GOALS"
 HINTS_DIR = os.environ.get("PROVE_HINTS_DIR", "proofs/hints")
 # The provers a hint may name: Why3 shortcuts of GOALS_PROVERS and
 # ASSIGNS_PROVERS.
-HINT_PROVERS = ("z3", "cvc4", "cvc4-fmf")
+HINT_PROVERS = ("z3", "cvc4", "cvc5", "cvc4-fmf")
 
 
 # The argv of one Frama-C run for one module. The caller may rely on: every
@@ -228,6 +229,8 @@ def hint_of(prover):
         return "z3"
     if prover.startswith("CVC4 "):
         return "cvc4-fmf" if prover.endswith("(fmf)") else "cvc4"
+    if prover.startswith("CVC5 "):
+        return "cvc5"
     return None
 
 
@@ -914,7 +917,7 @@ def prover_summary(lines):
 # prover as suspects (sorted). A property of several parts names all of its
 # parts with that hint; one of them is stale. Raced goals have no hint, so
 # the provers that lost a race are not counted.
-REPORT_PROVERS = {"Z3": "z3", "CVC4": "cvc4", "CVC4:fmf": "cvc4-fmf"}
+REPORT_PROVERS = {"Z3": "z3", "CVC4": "cvc4", "CVC5": "cvc5", "CVC4:fmf": "cvc4-fmf"}
 
 
 def stale_hints(goals, hints, report):
@@ -1051,18 +1054,18 @@ def prove_module(src, module, timeout, par, max_seconds):
 # The inputs (replay_key): the preprocessed source with every header and
 # spec it includes (gcc -E -C, so ACSL comments count), the argv of the
 # passes (flags, timeouts, proofs/wp-flags; not -wp-par or log paths),
-# the versions of Frama-C, Why3, z3 and cvc4, this driver's own text and
+# the versions of Frama-C, Why3, z3, cvc4 and cvc5, this driver's own text and
 # docs/trusted-base.md (the axiom audit reads it). Only a passing result is
 # stored, in proofs/session/<module>/replay.json; a failure always runs
 # again. PROVE_REPLAY=0 (or make prove-clean) proves from scratch; a clean
 # checkout, as in CI, has nothing to replay.
-# What Frama-C, Why3, z3 and cvc4 say their versions are: asked once per run
+# What Frama-C, Why3, z3, cvc4 and cvc5 say their versions are: asked once per run
 # (replay_key needs them twice per module).
 @functools.lru_cache(maxsize=None)
 def tool_versions():
     out = b""
     for tool in (["frama-c", "-version"], ["why3", "--version"],
-                 ["z3", "--version"], ["cvc4", "--version"]):
+                 ["z3", "--version"], ["cvc4", "--version"], ["cvc5", "--version"]):
         try:
             out += subprocess.run(tool, stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout
         except OSError:
@@ -1167,6 +1170,20 @@ def ensure_why3_provers():
         subprocess.run(["why3", "config", "detect"], stdout=subprocess.DEVNULL)
 
 
+# Without a cvc5 binary (a machine where `make deps` has not run since cvc5
+# joined the provers), the passes list z3 and cvc4 only and the hints that
+# name cvc5 are skipped, so those goals are raced (and the note about goals
+# without a hint names them): every goal is still proved by the others'
+# verdicts or fails as always, only slower.
+def without_cvc5():
+    global GOALS_PROVERS, ASSIGNS_PROVERS, HINT_PROVERS
+    GOALS_PROVERS = GOALS_PROVERS.replace(",cvc5", "")
+    ASSIGNS_PROVERS = ASSIGNS_PROVERS.replace(",cvc5", "")
+    HINT_PROVERS = tuple(p for p in HINT_PROVERS if p != "cvc5")
+    print("  note: cvc5 is not installed (`make deps` installs it): its goals go "
+          "to z3 and cvc4, which makes a cold proof slower", flush=True)
+
+
 # A project-local Why3 configuration (proofs/.why3/why3.conf, generated; the
 # path is returned, or None if Why3 could not print its configuration).
 # Why it exists: Debian's Why3 1.5 runs z3 4.8.12 with -T:<t>, on which z3
@@ -1191,6 +1208,37 @@ def cvc4_fmf_section(cvc4_section):
     sec = re.sub(r'^shortcut = "cvc4"$', 'shortcut = "cvc4-fmf"', sec, flags=re.M)
     sec = re.sub(r'^alternative = "[^"]*"\n', '', sec, flags=re.M)
     return sec.replace("prover]\n", 'prover]\nalternative = "fmf"\n', 1)
+
+
+# cvc5 (Debian's cvc5 1.0), which Why3 1.5 does not know: a prover section
+# of our own (shortcut "cvc5") with a driver that is Why3's cvc4 1.7 driver
+# but for the logic line, since cvc5 rejects "(set-logic ALL_SUPPORTED)" and
+# takes "ALL". Same input language, same answers read the same way ("unsat"
+# is Valid; "cvc5 interrupted by timeout." matches the driver's timeout
+# pattern). None if cvc5 is not installed: goals hinted cvc5 then go to the
+# other provers, and `make prove` says cvc5 is missing (without_cvc5).
+def cvc5_section(drivers, outdir):
+    exe = shutil.which("cvc5")
+    if not exe:
+        return None
+    out = subprocess.run([exe, "--version"], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, universal_newlines=True).stdout
+    m = re.search(r"cvc5 version (\S+)", out)
+    driver = os.path.join(outdir, "cvc5_isola.drv")
+    with open(driver, "w") as f:
+        f.write("(* generated by proofs/prove.py: see cvc5_section *)\n"
+                'prelude ";; produced by cvc5_isola.drv ;;"\n'
+                'prelude "(set-logic ALL)"\n'
+                'unknown "^(error \\"Can\'t get-info :reason-unknown when the last '
+                'result wasn\'t unknown!\\")$" "(not unknown!)"\n'
+                'import "%s"\n'
+                'theory BuiltIn\n  meta "supports_smt_get_info_unknown_reason" ""\nend\n'
+                % os.path.join(drivers, "cvc4_16.gen"))
+    return ('prover]\ncommand = "%s --tlimit=%%t000 --lang=smt2 %%f"\n'
+            'command_steps = "%s --rlimit=%%S --lang=smt2 %%f"\n'
+            'driver = "%s"\neditor = ""\nin_place = false\ninteractive = false\n'
+            'name = "CVC5"\nshortcut = "cvc5"\nversion = "%s"\n'
+            % (exe, exe, driver, m.group(1) if m else "1"))
 
 
 def local_why3_config():
@@ -1220,6 +1268,9 @@ def local_why3_config():
         sections[i] = sec.replace(d.group(0), 'driver = "%s"' % local)
     sections += [cvc4_fmf_section(sec) for sec in list(sections)
                  if sec.startswith("prover]") and re.search(r'^shortcut = "cvc4"$', sec, re.M)]
+    cvc5 = cvc5_section(drivers, outdir)
+    if cvc5 and not any(re.search(r'^shortcut = "cvc5"$', sec, re.M) for sec in sections):
+        sections.append(cvc5)
     conf = os.path.join(outdir, "why3.conf")
     with open(conf, "w") as f:
         f.write("\n[".join(sections))
@@ -1334,6 +1385,8 @@ def main():
     conf = local_why3_config()
     if conf:
         os.environ["WHY3CONFIG"] = conf
+    if not shutil.which("cvc5"):
+        without_cvc5()
     os.environ["GLIBC_TUNABLES"] = malloc_tunables(os.environ.get("GLIBC_TUNABLES", ""))
     replay = os.environ.get("PROVE_REPLAY", "1") != "0"
     if not poll_script_loads():

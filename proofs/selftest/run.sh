@@ -164,7 +164,7 @@ else
 fi
 first=$(grep -v '^#' "$hints/st_ok.hints" | head -1 | cut -d' ' -f1)
 if [ "$rc7" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.7" \
-   && grep -Eq "^$first (z3|cvc4)\$" "$stale_hints/st_ok.hints" \
+   && grep -Eq "^$first (z3|cvc4|cvc5)\$" "$stale_hints/st_ok.hints" \
    && [ "$(grep -v "^$first " "$stale_hints/st_ok.hints")" = \
         "$(grep -v "^$first " "$hints/st_ok.hints")" ] \
    && [ "$rc8" -eq 0 ] && grep -q 'nothing to race' "$log.8" && ! grep -q 'PASS: prove' "$log.8"; then
