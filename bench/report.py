@@ -228,7 +228,7 @@ def section_prove(p):
                "that measured them (this one had `BENCH_PROVE=0`), on %s. " % p.get("date", "?")) if p.get("carried_over") else ""
     return "\n".join([
         carried +
-        "`make prove` (Frama-C/WP, `-wp-par %d`, %s at once: a goals pass with z3 + cvc4, a lemmas pass "
+        "`make prove` (Frama-C/WP, `-wp-par %d`, %s at once: a goals pass with z3 + cvc4 + cvc5, a lemmas pass "
         "(the same provers, every lemma in scope), an assigns pass adding cvc4-fmf, a smoke pass with z3; a goal with a prover hint in proofs/hints/ gets only "
         "that prover; see proofs/README.md) on a scratch export of commit `%s`: "
         "**cold** = an empty session (no cached prover result), **warm** = the same command again "
