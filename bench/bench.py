@@ -369,6 +369,8 @@ def prove_run(tree, label, par, jobs):
         modules.append({"module": m, "status": j["status"], "proved": j["proved"],
                         "total": j["total"], "seconds": j["seconds"],
                         "pass_seconds": j.get("pass_seconds"),
+                        "provers": j.get("provers"), "assigns_provers": j.get("assigns_provers"),
+                        "smoke_prover": j.get("smoke_prover"),
                         "replayed": bool(j.get("replayed")),
                         "cached": sum(1 for x in g if x.get("cached"))})
     log("prove %s: %.0f s, exit %d" % (label, wall, rc))

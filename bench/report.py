@@ -197,6 +197,27 @@ def floor_what(c):
     return "root copied, %d table%s zeroed, %s copied" % (c["tables"], "s" * (c["tables"] != 1), pages(c["pages"]))
 
 
+def prove_passes(modules):
+    """The passes and their provers, as the cold run's results name them
+    (proofs/results/<module>.json): 'a goals pass with z3 + cvc4 + cvc5, ...'."""
+    def names(key):
+        seen = []
+        for x in modules:
+            for name in (x.get(key) or "").split(","):
+                if name and name not in seen:
+                    seen.append(name)
+        return seen
+    goals, assigns, smoke = names("provers"), names("assigns_provers"), names("smoke_prover")
+    if not goals:   # results written before bench.py kept the provers
+        return "a goals pass, a lemmas pass, an assigns pass and a smoke pass, with the provers " \
+               "proofs/README.md names"
+    added = [x for x in assigns if x not in goals]
+    return ("a goals pass with %s, a lemmas pass (the same provers, every lemma in scope), "
+            "an assigns pass %s, a smoke pass with %s"
+            % (" + ".join(goals), "adding " + " + ".join(added) if added else "with the same provers",
+               " + ".join(smoke) or "z3"))
+
+
 def section_prove(p):
     if not p:
         return ("Not measured (`make bench` measures it unless BENCH_PROVE=0).")
@@ -228,8 +249,7 @@ def section_prove(p):
                "that measured them (this one had `BENCH_PROVE=0`), on %s. " % p.get("date", "?")) if p.get("carried_over") else ""
     return "\n".join([
         carried +
-        "`make prove` (Frama-C/WP, `-wp-par %d`, %s at once: a goals pass with z3 + cvc4 + cvc5, a lemmas pass "
-        "(the same provers, every lemma in scope), an assigns pass adding cvc4-fmf, a smoke pass with z3; a goal with a prover hint in proofs/hints/ gets only "
+        "`make prove` (Frama-C/WP, `-wp-par %d`, %s at once: %s; a goal with a prover hint in proofs/hints/ gets only "
         "that prover; see proofs/README.md) on a scratch export of commit `%s`: "
         "**cold** = an empty session (no cached prover result), **warm** = the same command again "
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
@@ -237,7 +257,8 @@ def section_prove(p):
         "the goals whose result came from the cache (\"replayed\": the module's inputs were unchanged, "
         "so its last passing result was replayed without running Frama-C).%s Whole `make prove` wall time: **cold %s s**, "
         "warm %s s (exit status %d and %d)."
-        % (p["par"], "%d modules" % p["jobs"] if (p.get("jobs") or 1) > 1 else "one module", p["commit"],
+        % (p["par"], "%d modules" % p["jobs"] if (p.get("jobs") or 1) > 1 else "one module",
+           prove_passes(p["cold"]["modules"]), p["commit"],
            " Modules ran side by side, so their seconds add up to more than the whole run's."
            if (p.get("jobs") or 1) > 1 else "", fmt(p["cold"]["wall_s"]), fmt(p["warm"]["wall_s"]),
            p["cold"]["exit"], p["warm"]["exit"]),
