@@ -134,9 +134,12 @@ bool uaccess_load(uint32_t root, uint64_t va, const void *src, size_t len);
     // string_result: a length below max, or -1, or -2.
     ensures string_result: \result == -1 || \result == -2 || 0 <= \result < max;
     // string_found: a length n means the n + 1 bytes up to the first NUL are
-    // usable and copied, NUL included.
+    // usable, and byte n is NUL, in user memory and in dst.
     ensures string_found: \result >= 0 ==> UaOk(root, va, \result + 1, 0) &&
-      UserByte(root, va + \result) == 0 && dst[\result] == 0 &&
+      UserByte(root, va + \result) == 0 && dst[\result] == 0;
+    // string_found_copied: a length n means the n bytes before that NUL are
+    // not NUL and are copied.
+    ensures string_found_copied: \result >= 0 ==>
       \forall integer k; 0 <= k < \result ==> UserByte(root, va + k) != 0 &&
         dst[k] == (char)UserByte(root, va + k);
     // string_too_long: -2 means max usable bytes (if max > 0), none of them NUL.
