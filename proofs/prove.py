@@ -1193,17 +1193,27 @@ def without_cvc5(why):
           % why, flush=True)
 
 
-# Whether the Why3 configuration WP reads (conf, else $WHY3CONFIG, else
-# ~/.why3.conf) has a prover with the given shortcut. The one place that
-# decides whether cvc5 is used: the passes may name only provers WP can find.
-def why3_config_has(conf, shortcut):
-    path = conf or os.environ.get("WHY3CONFIG") or os.path.expanduser("~/.why3.conf")
-    try:
-        with open(path) as f:
-            text = f.read()
-    except OSError:
-        return False
+# Whether a Why3 configuration text (or one prover section of it) names a
+# prover with this shortcut.
+def has_shortcut(text, shortcut):
     return re.search(r'^shortcut = "%s"$' % re.escape(shortcut), text, re.M) is not None
+
+
+# The Why3 configuration WP is to read: the local one (local_why3_config), and
+# the provers cut to what it has. The caller may rely on: the passes name
+# only provers WP can find (without cvc5 there, without_cvc5 with the reason:
+# the local configuration lacks it only when there is no cvc5 binary). Used
+# by main and by tools/prove-gui, so both name the same provers and share the
+# cache. Returns the configuration's path, or None (Why3 then reads
+# $WHY3CONFIG or ~/.why3.conf).
+def why3_setup():
+    conf = local_why3_config()
+    path = conf or os.environ.get("WHY3CONFIG") or os.path.expanduser("~/.why3.conf")
+    if not has_shortcut(read(path), "cvc5"):
+        without_cvc5("cvc5 is not installed (`make deps` installs it)" if conf
+                     else "Why3's configuration has no cvc5 prover (proofs/.why3/why3.conf "
+                     "could not be written: does `why3 config show` work?)")
+    return conf
 
 
 # A project-local Why3 configuration (proofs/.why3/why3.conf, generated; the
@@ -1287,9 +1297,9 @@ def local_why3_config():
                     % os.path.join(drivers, d.group(1) + ".drv"))
         sections[i] = sec.replace(d.group(0), 'driver = "%s"' % local)
     sections += [cvc4_fmf_section(sec) for sec in list(sections)
-                 if sec.startswith("prover]") and re.search(r'^shortcut = "cvc4"$', sec, re.M)]
+                 if sec.startswith("prover]") and has_shortcut(sec, "cvc4")]
     cvc5 = cvc5_section(drivers, outdir)
-    if cvc5 and not any(re.search(r'^shortcut = "cvc5"$', sec, re.M) for sec in sections):
+    if cvc5 and not any(has_shortcut(sec, "cvc5") for sec in sections):
         sections.append(cvc5)
     conf = os.path.join(outdir, "why3.conf")
     with open(conf, "w") as f:
@@ -1402,13 +1412,9 @@ def main():
         print("FAIL: prove %s (not a module of PROVEN_SRCS)" % name)
         failed += 1
     ensure_why3_provers()
-    conf = local_why3_config()
+    conf = why3_setup()
     if conf:
         os.environ["WHY3CONFIG"] = conf
-    if not why3_config_has(conf, "cvc5"):
-        without_cvc5("cvc5 is not installed (`make deps` installs it)" if not shutil.which("cvc5")
-                     else "Why3's configuration has no cvc5 prover (proofs/.why3/why3.conf "
-                     "could not be written: does `why3 config show` work?)")
     os.environ["GLIBC_TUNABLES"] = malloc_tunables(os.environ.get("GLIBC_TUNABLES", ""))
     replay = os.environ.get("PROVE_REPLAY", "1") != "0"
     if not poll_script_loads():
