@@ -82,6 +82,7 @@ expect() {
 expect st_ok       PASS
 expect st_unproved FAIL "unproved goal typed_st_inc_ensures_wrong"
 expect st_smoke    FAIL "smoke test typed_st_never_wp_smoke_default_requires was proved"
+expect st_smoke    FAIL "smoke test typed_st_dead_branch_wp_smoke_dead_code" st_smoke.unguarded
 expect st_nospec   FAIL "function st_bare has no contract"
 expect st_admit    FAIL "admit clause" st_admit.admit
 expect st_admit    FAIL "check clause" st_admit.check
