@@ -179,14 +179,21 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
     return cmd
 
 
+# The value of the last `name X` or `name=X` in argv, None without one (as
+# in Frama-C, a later occurrence overrides an earlier one).
+def last_option(argv, name):
+    value = None
+    for i, a in enumerate(argv):
+        if a == name and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif a.startswith(name + "="):
+            value = a.split("=", 1)[1]
+    return value
+
+
 # The functions a -wp-fct of flags restricts WP to (make mutants), or None.
 def selected_functions(flags):
-    names = None
-    for i, a in enumerate(flags):
-        if a.startswith("-wp-fct="):
-            names = a.split("=", 1)[1]
-        elif a == "-wp-fct" and i + 1 < len(flags):
-            names = flags[i + 1]
+    names = last_option(flags, "-wp-fct")
     return None if names is None else [n for n in names.split(",") if n]
 
 
@@ -301,12 +308,7 @@ def write_hints(result, only=None):
 # categories. WP reads such a list as "these names, but none of these
 # categories"; with no name, as "everything but these categories".
 def property_selection(flags, skipped, skipped_names=()):
-    names = []
-    for i, a in enumerate(flags):
-        if a.startswith("-wp-prop="):
-            names = [n for n in a.split("=", 1)[1].split(",") if n]
-        elif a == "-wp-prop" and i + 1 < len(flags):
-            names = [n for n in flags[i + 1].split(",") if n]
+    names = [n for n in (last_option(flags, "-wp-prop") or "").split(",") if n]
     return "-wp-prop=" + ",".join(names + ["-@" + c for c in skipped] +
                                   ["-" + n for n in skipped_names])
 
@@ -693,10 +695,10 @@ def without_attributes(text):
         text = text[j:] if j >= 0 else ""
 
 
-# The functions of the printed code whose contract has no requires clause:
-# the smoke pass's second stage (frama_c_command).
-def unguarded_functions(text):
-    return [name for name, contract in function_contracts(text)
+# The functions whose contract has no requires clause, of function_contracts'
+# list: the smoke pass's second stage (frama_c_command).
+def unguarded_functions(contracts):
+    return [name for name, contract in contracts
             if contract is not None and not re.search(r"\brequires\b", contract)]
 
 
@@ -817,12 +819,9 @@ def read(path):
 # The prover timeout the command really uses: the last -wp-timeout given
 # (proofs/wp-flags may override the driver's), in seconds.
 def effective_timeout(cmd, default):
-    value = default
-    for i, a in enumerate(cmd):
-        if a == "-wp-timeout" and i + 1 < len(cmd):
-            value = cmd[i + 1]
-        elif a.startswith("-wp-timeout="):
-            value = a.split("=", 1)[1]
+    value = last_option(cmd, "-wp-timeout")
+    if value is None:
+        value = default
     try:
         return int(value)
     except ValueError:
@@ -1083,7 +1082,8 @@ def prove_module(src, module, timeout, par, max_seconds):
     goals = {n: g for n, g in goals_run["goals"].items() if g["kind"] == "goal"}
     runs = {"goals": goals_run}
     previous = goals_run
-    unguarded = unguarded_functions(printed) if printed else None
+    contracts = function_contracts(printed) if printed else None
+    unguarded = unguarded_functions(contracts) if printed else None
     for pass_name in PASSES[1:]:
         if previous["returncode"] is None:
             break  # the pass before was killed: the module is out of time
@@ -1093,7 +1093,7 @@ def prove_module(src, module, timeout, par, max_seconds):
         if run is None:
             break
         if pass_name == "smoke" and printed:
-            problems += untested_functions(printed, run["goals"])
+            problems += untested_functions(contracts, run["goals"])
         runs[pass_name] = run
         previous = run
         result[pass_name + "_command"] = run["command"]
@@ -1146,12 +1146,12 @@ def prove_module(src, module, timeout, par, max_seconds):
 # long as WP makes a "default_requires" smoke test for each of them; if a
 # WP version did not, their smoke tests would be lost without a word. So:
 # a problem for each such function (among those -wp-fct selects) without one.
-def untested_functions(printed, smoke_goals):
+def untested_functions(contracts, smoke_goals):
     selected = selected_functions(wp_flags())
-    unguarded = set(unguarded_functions(printed))
+    unguarded = set(unguarded_functions(contracts))
     return ["function %s has a requires clause but no smoke test of it "
             "(typed_%s_wp_smoke_default_requires): the smoke pass missed it" % (f, f)
-            for f, contract in function_contracts(printed)
+            for f, contract in contracts
             if contract is not None and f not in unguarded
             and (selected is None or f in selected)
             and "typed_%s_wp_smoke_default_requires" % f not in smoke_goals]
