@@ -163,6 +163,26 @@ then
 else
   echo "FAIL: prove-selftest stale-hints-named"; failed=1
 fi
+# The slowest answer and the count of answers not Valid come from WP's
+# closing lines of every SMT prover a pass names, cvc5's and cvc4-fmf's too.
+if python3 - <<'PY'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("prove", "proofs/prove.py")
+prove = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(prove)
+lines = ["[wp] Proved goals:  107 / 107",
+         "  Qed:            26  (0.98ms-49ms-20s)",
+         "  CVC4 1.8:       12  (60ms-152ms-720ms) (62727)",
+         "  CVC4 1.8 (fmf):  5  (120ms-333ms-1.6s) (unknown: 1)",
+         "  CVC5 1.0.3:     19  (30ms-1.5s-12.4s) (timeout: 2)",
+         "  Z3 4.8.12:      50  (20ms-139ms-2.0s) (3472022)"]
+sys.exit(prove.prover_summary(lines) != (12.4, 3))
+PY
+then
+  echo "PASS: prove-selftest prover-summary"
+else
+  echo "FAIL: prove-selftest prover-summary"; failed=1
+fi
 first=$(grep -v '^#' "$hints/st_ok.hints" | head -1 | cut -d' ' -f1)
 if [ "$rc7" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.7" \
    && grep -Eq "^$first (z3|cvc4|cvc5)\$" "$stale_hints/st_ok.hints" \
