@@ -94,13 +94,31 @@ def source_commit():
     return commit + ("-dirty" if changed else "")
 
 
+def cpu_busy(seconds=2.0):
+    """The share of the machine's CPU time (all cores) that was not idle
+    over the next `seconds`, from /proc/stat: work that shares the machine
+    with the measurements. None where /proc/stat cannot be read."""
+    def sample():
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        return sum(fields), fields[3] + fields[4]   # total, idle + iowait
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return 1.0 - (idle1 - idle0) / max(1, total1 - total0)
+
+
 def machine_info(linux):
     qemu = run(["qemu-system-x86_64", "--version"]).splitlines()[0]
     commit = source_commit()
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cpu": cpu_model(), "cpu_mhz": cpu_mhz(), "cores": os.cpu_count(),
-        "load_before": os.getloadavg()[0],
+        "load_before": os.getloadavg()[0],   # the bench's own builds included
+        "busy_before": cpu_busy(),
         "accel": ACCEL, "memory": MEM, "qemu": qemu, "commit": commit,
         "linux_kernel": os.path.basename(linux) if linux else None,
         "qemu_flags": " ".join(qemu_common("LOG")[1:]),

@@ -126,14 +126,27 @@ def slope_exponent(x1, y1, x2, y2):
 
 # ---- sections --------------------------------------------------------------
 
+def machine_load(m):
+    """How busy the machine was when the measurements began. The load
+    average is over the minute before, so it counts the bench's own builds;
+    busy_before (runs since 2026-12-06) is the 2 s just before, so it counts
+    only other work."""
+    load = "load average %.2f over the minute before, the bench's own builds included" \
+        % m["load_before"]
+    if m.get("busy_before") is None:
+        return load
+    return "%.0f %% busy in the 2 s before the measurements began, which is other work; %s" \
+        % (100 * m["busy_before"], load)
+
+
 def section_machine(m):
     accel = "TCG (software emulation; KVM not used)" if m["accel"] == "tcg" else "KVM"
     lines = [
         "- Date: %s; commit `%s`; the measurements took %s s (builds and installs not counted)."
         % (m["date"], m["commit"], m.get("bench_seconds", "-")),
-        "- CPU: %s%s, %s cores (shared with other work: load average %.2f at the start)."
+        "- CPU: %s%s, %s cores (%s)."
         % (m["cpu"], " at %.0f MHz (/proc/cpuinfo)" % m["cpu_mhz"] if m.get("cpu_mhz") else "",
-           m["cores"], m["load_before"]),
+           m["cores"], machine_load(m)),
         "- QEMU: %s, **%s**, memory %s, one vCPU, the same flags for both kernels:"
         % (m["qemu"], accel, m["memory"]),
         "  `%s`." % m["qemu_flags"],
