@@ -62,6 +62,13 @@ PROVE_POLL_SCRIPT=$out_dir/broken_poll.ml PROVE_REPLAY=0 \
   PROVE_SESSION_DIR=$out_dir/session-poll PROVE_RESULTS_DIR=$out_dir/results-poll \
   proofs/prove.py proofs/selftest/st_ok.c > "$log.6" 2>&1
 rc6=$?
+# A property restriction in the flags (a mutant's `properties:`) limits the
+# goals, not the smoke tests: st_ok must still pass with its smoke tests.
+printf -- '-wp-prop=zeroed\n' > "$out_dir/wp-flags-prop"
+PROVE_WP_FLAGS=$out_dir/wp-flags-prop PROVE_REPLAY=0 \
+  PROVE_SESSION_DIR=$out_dir/session-prop PROVE_RESULTS_DIR=$out_dir/results-prop \
+  proofs/prove.py proofs/selftest/st_ok.c > "$log.9" 2>&1
+rc9=$?
 
 failed=0
 # expect CASE PASS|FAIL [substring that must appear in the case's problems
@@ -133,6 +140,11 @@ if [ "$rc6" -eq 0 ] && [ "$(grep -c 'note: Frama-C cannot load' "$log.6")" -eq 1
   echo "PASS: prove-selftest poll-script-fallback"
 else
   echo "FAIL: prove-selftest poll-script-fallback (see $log.6)"; failed=1
+fi
+if [ "$rc9" -eq 0 ] && grep -Eq '^PASS: prove st_ok \([0-9]+/[0-9]+ goals, [1-9][0-9]*/[0-9]+ smoke' "$log.9"; then
+  echo "PASS: prove-selftest property-flags-keep-smoke"
+else
+  echo "FAIL: prove-selftest property-flags-keep-smoke (see $log.9)"; failed=1
 fi
 # Stale hints are named from WP's per-property answer counts: a property
 # where the hinted prover answered Unknown names its goals with that hint,
