@@ -262,6 +262,7 @@ static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint3
 {
     pmm_claim(c, FRAME_TABLE, s, lvl, (uint64_t)t * 512 + i);
     //@ assert claimed: TableOf(c, s, lvl) && TableOk(c) && TablesOk;
+    //@ assert owners_claimed: OwnersLive;
     /*@ assert shared_before: SpacesShareKernel && VmTemplateOk && t != vm_kernel_template &&
           (pmm_desc_level[t] == PMM_LEVEL_ROOT ==> i < VM_KERNEL_FIRST); */
     frame_pool[t][i] = pte_make_table(c);
@@ -270,7 +271,6 @@ static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint3
     //@ assert tables_others: \forall integer g; PmmFrame(g) && g != t && pmm_desc_state[g] == FRAME_TABLE ==> TableOk(g);
     //@ assert tables: TablesOk;
     //@ assert template: VmTemplateOk;
-    //@ assert owners: OwnersLive;
     //@ assert shared: SpacesShareKernel;
     pt_slot_mark[c] = 0;
     pt_mark_slot(t, i);
@@ -343,6 +343,7 @@ static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32
     bool stream = vm_clone_free0 - pmm_nfree >= VM_CLONE_CACHED_FRAMES;
     pmm_claim_copy(u, pte_frame(e), FRAME_USER, s, PMM_LEVEL_DATA, (uint64_t)c1 * 512 + i, stream);
     //@ assert copied_valid: TablesOk && TableOk(c1) && PmmFrame(u) && pmm_desc_state[u] == FRAME_USER;
+    //@ assert owners_claimed: OwnersLive;
     /*@ assert shared_before: SpacesShareKernel && VmTemplateOk && c1 != vm_kernel_template &&
           pmm_desc_level[c1] == 1; */
     frame_pool[c1][i] = pte_make(u, vm_leaf_flags(e));
@@ -353,7 +354,6 @@ static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32
           TableOk(g); */
     //@ assert tables: TablesOk;
     //@ assert template: VmTemplateOk;
-    //@ assert owners: OwnersLive;
     pt_mark_slot(c1, i);
 }
 
