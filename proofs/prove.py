@@ -639,8 +639,9 @@ def annotation_lines(text):
 
 
 # Problems in the printed code: admit/check clauses, axioms that the trusted
-# base does not list, and function definitions without any contract.
-def audit_printed_code(text):
+# base does not list, and function definitions without any contract
+# (contracts: function_contracts(text), parsed once by the caller).
+def audit_printed_code(text, contracts):
     problems = []
     trusted = ""
     tb = os.path.join(ROOT, TRUSTED_BASE)
@@ -655,7 +656,7 @@ def audit_printed_code(text):
             if not re.search(r"\b%s\b" % re.escape(m.group(1)), trusted):
                 problems.append("axiom %s is not listed in %s"
                                 % (m.group(1), TRUSTED_BASE))
-    for name, contract in function_contracts(text):
+    for name, contract in contracts:
         if contract is None:
             problems.append("function %s has no contract" % name)
     return problems
@@ -1096,15 +1097,15 @@ def prove_module(src, module, timeout, par, max_seconds):
     problems += ["warning: " + w for w in result["warnings"]
                  if FATAL_WARNINGS.search(w)]
     printed = read(printed_path)
+    contracts = function_contracts(printed) if printed else None
+    unguarded = unguarded_functions(contracts) if printed else None
     if printed:
-        problems += audit_printed_code(printed)
+        problems += audit_printed_code(printed, contracts)
     elif not problems:
         problems.append("Frama-C printed no code (parse error?)")
     goals = {n: g for n, g in goals_run["goals"].items() if g["kind"] == "goal"}
     runs = {"goals": goals_run}
     previous = goals_run
-    contracts = function_contracts(printed) if printed else None
-    unguarded = unguarded_functions(contracts) if printed else None
     for pass_name in PASSES[1:]:
         if previous["returncode"] is None:
             break  # the pass before was killed: the module is out of time
@@ -1114,7 +1115,7 @@ def prove_module(src, module, timeout, par, max_seconds):
         if run is None:
             break
         if pass_name == "smoke" and printed:
-            problems += untested_functions(contracts, run["goals"])
+            problems += untested_functions(contracts, unguarded, run["goals"])
         runs[pass_name] = run
         previous = run
         result[pass_name + "_command"] = run["command"]
@@ -1167,9 +1168,8 @@ def prove_module(src, module, timeout, par, max_seconds):
 # long as WP makes a "default_requires" smoke test for each of them; if a
 # WP version did not, their smoke tests would be lost without a word. So:
 # a problem for each such function (among those -wp-fct selects) without one.
-def untested_functions(contracts, smoke_goals):
+def untested_functions(contracts, unguarded, smoke_goals):
     selected = selected_functions(wp_flags())
-    unguarded = set(unguarded_functions(contracts))
     return ["function %s has a requires clause but no smoke test of it "
             "(typed_%s_wp_smoke_default_requires): the smoke pass missed it" % (f, f)
             for f, contract in contracts
