@@ -31,6 +31,14 @@ prove-selftest:
 prove-hints:
 	@PROVE_HINTS=0 PROVE_REPLAY=0 proofs/prove.py --write-hints $(PROVEN_SRCS)
 
+# After changing proofs: adds a line for each goal that has none (new or
+# renamed goals, which `make prove` races anyway) and drops the lines of goals
+# gone; every other line stays. A normal `make prove` (hints used, replay on),
+# so it costs what that costs; commit the files.
+.PHONY: prove-hints-new
+prove-hints-new:
+	@proofs/prove.py --write-new-hints $(PROVEN_SRCS)
+
 # Races only the goals the last results name as suspects of a stale hint
 # ("stale hint(s) among: ..."), in the modules that have some, and rewrites
 # those goals' lines only: minutes with a warm session, not a cold proof.

@@ -21,7 +21,9 @@ that proves each goal (see read_hints), and starts every prover on every
 goal; --write-hints rewrites those files from the run's results;
 PROVE_HINTS_RACE=stale proves only the modules whose last result names
 suspected stale hints, races those goals, and (with --write-hints) rewrites
-their lines only (`make prove-hints-stale`);
+their lines only (`make prove-hints-stale`); --write-new-hints adds the
+lines of goals without one and drops those of goals gone, keeping every other
+line (`make prove-hints-new`, see hints_out_of_date);
 PROVE_WP_FLAGS names another flags file, PROVE_SESSION_DIR and
 PROVE_RESULTS_DIR move the session and the results (for testing the driver).
 
@@ -240,10 +242,22 @@ def read_hints_file(path):
     return hints
 
 
+def hints_path(module):
+    return os.path.join(ROOT, HINTS_DIR, module + ".hints")
+
+
+# The hints a module's passes use: its own file's, plus, for the lemmas in
+# its scope that another module owns (FOREIGN_LEMMAS; a module proved alone
+# proves them too), the owner's lines: a lemma is the same goal, with the same
+# lemmas before it, in either module.
 def read_hints(module):
     if os.environ.get("PROVE_HINTS", "1") == "0":
         return {}
-    hints = read_hints_file(os.path.join(ROOT, HINTS_DIR, module + ".hints"))
+    hints = dict(read_hints_file(hints_path(module)))
+    for goal, owner in FOREIGN_LEMMAS.get(module, {}).items():
+        prover = read_hints_file(hints_path(owner)).get(goal)
+        if prover and goal not in hints:
+            hints[goal] = prover
     if race_stale():
         hints = {g: p for g, p in hints.items() if g not in last_stale_hints(module)}
     return hints
@@ -304,10 +318,11 @@ def hint_of(prover):
 # goal an SMT prover proved, sorted by goal. With only (a set of goals), the
 # file keeps its other lines and only those goals' lines are rewritten.
 def write_hints(result, only=None):
+    foreign = FOREIGN_LEMMAS.get(result["module"], {})
     proved = {g["goal"]: hint_of(g.get("prover")) for g in result["goals"]
               if g.get("kind") == "goal" and g.get("status") == "valid"
-              and hint_of(g.get("prover"))}
-    path = os.path.join(ROOT, HINTS_DIR, result["module"] + ".hints")
+              and hint_of(g.get("prover")) and g["goal"] not in foreign}
+    path = hints_path(result["module"])
     if only is not None:
         kept = {g: p for g, p in read_hints_file(path).items() if g not in only}
         proved = dict(kept, **{g: p for g, p in proved.items() if g in only})
@@ -319,6 +334,25 @@ def write_hints(result, only=None):
                 % result["module"])
         f.writelines(line + "\n" for line in lines)
     return path, len(lines)
+
+
+# `make prove-hints-new` (--write-new-hints): the goals whose line in the
+# module's hints file (hints, as committed) no longer matches its goals:
+# goals an SMT prover proved that have no line (new or renamed goals), and
+# lines whose goal the module no longer has or Qed now proves. Given as
+# write_hints' `only`, so every other line stays as it is and a change to
+# one function touches only its goals' lines. foreign: goals whose lines
+# belong in another module's file (FOREIGN_LEMMAS), never written here and
+# dropped if they are. partial: the run did not see every goal (a -wp-fct or
+# -wp-prop in the flags), so no line of a goal it did not see is dropped.
+def hints_out_of_date(result, hints, foreign=frozenset(), partial=False):
+    goals = {g["goal"]: g for g in result["goals"] if g.get("kind") == "goal"}
+    new = {n for n, g in goals.items() if n not in hints and n not in foreign
+           and g.get("status") == "valid" and hint_of(g.get("prover"))}
+    gone = {n for n in hints if n in foreign or (n not in goals and not partial) or
+            (n in goals and goals[n].get("status") == "valid"
+             and not hint_of(goals[n].get("prover")))}
+    return new | gone
 
 
 # One -wp-prop flag: the last -wp-prop of flags (WP keeps only the last one
@@ -340,6 +374,10 @@ def property_selection(flags, skipped, skipped_names=()):
 # mutant), the module proves them itself. A module replayed from its last
 # result proved them on the same inputs (the spec file is part of its key).
 LEMMAS_OWNED_ELSEWHERE = {}
+# module -> {"typed_lemma_<name>": owner} for the lemmas in the module's scope
+# that another module of PROVEN_SRCS owns, whichever modules this run proves:
+# their hints live in the owner's file (read_hints, hints_out_of_date).
+FOREIGN_LEMMAS = {}
 LEMMA_RE = re.compile(r"^\s*lemma\s+(\w+)\s*[{:]", re.M)
 
 
@@ -360,12 +398,15 @@ def lemmas_in_scope(src):
 # scope (in its preprocessed source) that another module of the run proves
 # (see LEMMAS_OWNED_ELSEWHERE).
 def plan_lemma_owners(mods):
+    return {m: sorted(owners) for m, owners in lemma_owners_elsewhere(mods).items()}
+
+
+# module -> {lemma name: owner module} for the lemmas in the module's scope
+# that another module of mods owns.
+def lemma_owners_elsewhere(mods):
     owner = {n: m for _, m in mods for n in spec_lemmas(m)}
-    plan = {}
-    for src, m in mods:
-        in_scope = lemmas_in_scope(src)
-        plan[m] = sorted({n for n in in_scope if owner.get(n, m) != m})
-    return plan
+    return {m: {n: owner[n] for n in lemmas_in_scope(src) if owner.get(n, m) != m}
+            for src, m in mods}
 
 
 # Whether src's lemmas need a pass of their own: whether LEMMA_GOALS_MACRO
@@ -1467,7 +1508,7 @@ def module_report(r):
                      % (module, raced))
     elif raced and not r.get("replayed"):
         lines.append("  %s: (note) %d goal(s) without a prover hint: every prover was "
-                     "started on them; `make prove-hints` records hints" % (module, raced))
+                     "started on them; `make prove-hints-new` records their hints" % (module, raced))
     elif not_valid and not r.get("replayed") and r["status"] == "pass":
         stale = (r.get("hints") or {}).get("stale") or []
         lines.append("  %s: (note) %d hinted prover answer(s) were not Valid: some hints "
@@ -1498,7 +1539,7 @@ def default_jobs():
 # ran pmm + paging first and left elf_check alone for its last ~25 s.
 def start_order(mods):
     def size(module):
-        return len(read_hints_file(os.path.join(ROOT, HINTS_DIR, module + ".hints")))
+        return len(read_hints_file(hints_path(module)))
     return sorted(mods, key=lambda sm: -size(sm[1]))
 
 
@@ -1514,6 +1555,9 @@ def main():
                     default=int(os.environ.get("PROVE_MAX_SECONDS", "5400")))
     ap.add_argument("--write-hints", action="store_true",
                     help="rewrite proofs/hints/<module>.hints from each passing result")
+    ap.add_argument("--write-new-hints", action="store_true",
+                    help="in proofs/hints/<module>.hints, add the lines of goals that have "
+                         "none and drop those of goals gone; keep every other line")
     ap.add_argument("srcs", nargs="*")
     args = ap.parse_args()
     os.chdir(ROOT)
@@ -1528,6 +1572,10 @@ def main():
                   % os.path.relpath(RESULTS_DIR, ROOT))
             return 0
     LEMMAS_OWNED_ELSEWHERE.update(plan_lemma_owners(mods))
+    FOREIGN_LEMMAS.update({m: {"typed_lemma_" + n: o for n, o in owners.items()}
+                           for m, owners in lemma_owners_elsewhere(select(args.srcs, "")[0]).items()})
+    flags = wp_flags()
+    partial = selected_functions(flags) is not None or last_option(flags, "-wp-prop") is not None
     failed = 0
     for name in unknown:
         print("FAIL: prove %s (not a module of PROVEN_SRCS)" % name)
@@ -1552,6 +1600,19 @@ def main():
                 path, n = write_hints(r, last_stale_hints(module) if race_stale() else None)
                 print("  %s: %d prover hint(s) written to %s"
                       % (module, n, os.path.relpath(path, ROOT)), flush=True)
+            elif args.write_new_hints and r["status"] == "pass":
+                path = hints_path(module)
+                before = read_hints_file(path)
+                only = hints_out_of_date(r, before, FOREIGN_LEMMAS.get(module, {}), partial)
+                if only:
+                    write_hints(r, only)
+                    dropped = sum(1 for g in only if g in before)
+                    print("  %s: hints: %d line(s) added, %d dropped, %d kept (%s)"
+                          % (module, len(only) - dropped, dropped, len(before) - dropped,
+                             os.path.relpath(path, ROOT)), flush=True)
+                else:
+                    print("  %s: hints: every line matches a goal, nothing written" % module,
+                          flush=True)
         return r
 
     # Modules are independent (own source, session, logs): JOBS of them are

@@ -55,6 +55,18 @@ rc7=$?
 PROVE_HINTS_DIR=$stale_hints PROVE_HINTS_RACE=stale PROVE_REPLAY=0 proofs/prove.py --write-hints \
   proofs/selftest/st_ok.c > "$log.8" 2>&1
 rc8=$?
+# make prove-hints-new: a goal without a line gets one, the line of a goal
+# gone is dropped, every other line stays byte for byte; then nothing is
+# left to write.
+new_hints=$out_dir/hints-new
+rm -rf "$new_hints"; mkdir -p "$new_hints"
+first=$(grep -v '^#' "$hints/st_ok.hints" | head -1 | cut -d' ' -f1)
+{ grep -v "^$first " "$hints/st_ok.hints"; echo "typed_st_gone_ensures_gone z3"; } \
+  > "$new_hints/st_ok.hints"
+PROVE_HINTS_DIR=$new_hints proofs/prove.py --write-new-hints proofs/selftest/st_ok.c > "$log.10" 2>&1
+rc10=$?
+PROVE_HINTS_DIR=$new_hints proofs/prove.py --write-new-hints proofs/selftest/st_ok.c > "$log.11" 2>&1
+rc11=$?
 # A poll script Frama-C cannot compile: the run must say so once and still
 # prove (proofs/README.md, "Polling").
 echo "this is not OCaml" > "$out_dir/broken_poll.ml"
@@ -195,7 +207,6 @@ then
 else
   echo "FAIL: prove-selftest prover-summary"; failed=1
 fi
-first=$(grep -v '^#' "$hints/st_ok.hints" | head -1 | cut -d' ' -f1)
 if [ "$rc7" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.7" \
    && grep -Eq "^$first (z3|cvc4|cvc5)\$" "$stale_hints/st_ok.hints" \
    && [ "$(grep -v "^$first " "$stale_hints/st_ok.hints")" = \
@@ -204,6 +215,43 @@ if [ "$rc7" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.7" \
   echo "PASS: prove-selftest hints-stale-raced"
 else
   echo "FAIL: prove-selftest hints-stale-raced (see $log.7, $log.8, $stale_hints)"; failed=1
+fi
+# Which lines make prove-hints-new rewrites: a goal without a line (a), a
+# line whose goal Qed now proves (c) or that is gone (gone), a lemma line
+# that belongs in its owner's file (typed_lemma_Y); never a foreign lemma
+# (typed_lemma_X) nor a line that still matches (b). A partial run (-wp-fct)
+# drops no line of a goal it did not see.
+if python3 - <<'PY'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("prove", "proofs/prove.py")
+prove = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(prove)
+r = {"goals": [{"goal": "a", "kind": "goal", "status": "valid", "prover": "Z3 4.8.12"},
+               {"goal": "b", "kind": "goal", "status": "valid", "prover": "z3 (hint)"},
+               {"goal": "c", "kind": "goal", "status": "valid", "prover": "Qed"},
+               {"goal": "typed_lemma_X", "kind": "goal", "status": "valid", "prover": "CVC4 1.8"},
+               {"goal": "s", "kind": "smoke", "status": "passed", "prover": None}]}
+hints = {"b": "z3", "c": "cvc4", "gone": "z3", "typed_lemma_Y": "z3"}
+foreign = {"typed_lemma_X": "paging", "typed_lemma_Y": "paging"}
+ok = sorted(prove.hints_out_of_date(r, hints, foreign)) == ["a", "c", "gone", "typed_lemma_Y"] \
+    and sorted(prove.hints_out_of_date(r, hints, {}, True)) == ["a", "c", "typed_lemma_X"]
+sys.exit(0 if ok else 1)
+PY
+then
+  echo "PASS: prove-selftest hints-out-of-date"
+else
+  echo "FAIL: prove-selftest hints-out-of-date"; failed=1
+fi
+if [ "$rc10" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.10" \
+   && grep -q '^  st_ok: hints: 1 line(s) added, 1 dropped, ' "$log.10" \
+   && grep -Eq "^$first (z3|cvc4|cvc5)\$" "$new_hints/st_ok.hints" \
+   && ! grep -q '^typed_st_gone_' "$new_hints/st_ok.hints" \
+   && [ "$(grep -v "^$first " "$new_hints/st_ok.hints")" = \
+        "$(grep -v "^$first " "$hints/st_ok.hints")" ] \
+   && [ "$rc11" -eq 0 ] && grep -q '^  st_ok: hints: every line matches a goal' "$log.11"; then
+  echo "PASS: prove-selftest hints-new"
+else
+  echo "FAIL: prove-selftest hints-new (see $log.10, $log.11, $new_hints)"; failed=1
 fi
 [ "$failed" -eq 0 ] || echo "(driver output in $log)"
 exit $failed
