@@ -365,7 +365,8 @@ def prove_run(tree, label, par, jobs):
     # use the developer's proofs/session and proofs/results.
     tree = os.path.abspath(tree)
     env = dict(os.environ, PWD=tree)
-    for k in ("PROVE_MODULES", "PROVE_SESSION_DIR", "PROVE_RESULTS_DIR", "PROVE_WP_FLAGS"):
+    for k in ("PROVE_MODULES", "PROVE_FUNCTIONS", "PROVE_SESSION_DIR", "PROVE_RESULTS_DIR",
+              "PROVE_WP_FLAGS"):
         env.pop(k, None)
     with open(logf, "w") as f:
         rc = subprocess.run(["make", "--no-print-directory", "prove", "PROVE_PAR=%d" % par]

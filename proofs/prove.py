@@ -465,15 +465,49 @@ SMOKE_PASS_SKIPPED = ["ensures", "requires", "invariant", "variant", "assert",
 # lines ignored; a line is split like a shell word list ("-wp-timeout 30").
 def wp_flags():
     path = os.path.join(ROOT, os.environ.get("PROVE_WP_FLAGS", WP_FLAGS_FILE))
-    if not os.path.exists(path):
-        return []
     flags = []
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#"):
-                flags += shlex.split(line)
-    return flags
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    flags += shlex.split(line)
+    return flags + functions_flags(flags)
+
+
+# PROVE_FUNCTIONS="vm_space_map vm_leaf_link": the passes prove only these
+# functions' goals and smoke tests (-wp-fct, after the flags file's, so it
+# wins) and no lemma (a lemma reads no function body; -wp-prop=-@lemma
+# unless the flags file selects properties itself). For iterating on one
+# proof: every goal such a run proves is a goal of `make prove` too, but the
+# result says it is partial ("functions"), so no tool takes it for the
+# module's whole proof, and it is not stored for replay.
+def prove_functions():
+    return os.environ.get("PROVE_FUNCTIONS", "").replace(",", " ").split()
+
+
+def functions_flags(flags):
+    names = prove_functions()
+    if not names:
+        return []
+    return ["-wp-fct", ",".join(names)] + \
+        ([] if last_option(flags, "-wp-prop") is not None else ["-wp-prop=-@lemma"])
+
+
+# The modules of mods whose preprocessed source defines one of names (a
+# function with a body, in the file or a header it includes), and the names
+# no module defines.
+def modules_defining(mods, names):
+    found, chosen = set(), []
+    for src, m in mods:
+        text = re.sub(r"^# \d+ .*\n", "", (preprocessed(src) or b"").decode(errors="replace"),
+                      flags=re.M)   # gcc -E's line markers split a declaration
+        here = {n for n in names if re.search(
+            r"^[A-Za-z_][\w\s*]*?\b%s\s*\([^;{)]*\)\s*\{" % re.escape(n), text, re.M)}
+        if here:
+            chosen.append((src, m))
+            found |= here
+    return chosen, [n for n in names if n not in found]
 
 
 # Seconds in a Frama-C time string ("0.92ms", "20ms", "2s", "1.5s", "1'05s",
@@ -1120,7 +1154,8 @@ def prove_module(src, module, timeout, par, max_seconds):
               "assigns_provers": ASSIGNS_PROVERS,
               "smoke_prover": SMOKE_PROVER, "smoke_timeout": SMOKE_TIMEOUT,
               "smoke_steps": SMOKE_STEPS,
-              "problems": [], "goals": []}
+              "problems": [], "goals": [],
+              "functions": selected_functions(wp_flags())}
     problems = result["problems"]
     if not os.path.isfile(src):
         problems.append("source file %s is missing" % src)
@@ -1150,8 +1185,9 @@ def prove_module(src, module, timeout, par, max_seconds):
     for pass_name in PASSES[1:]:
         if previous["returncode"] is None:
             break  # the pass before was killed: the module is out of time
-        if pass_name == "lemmas" and not (lemma_pass_needed(src) and lemmas_to_prove(src, module)):
-            continue  # the goals pass proved them, or there is none to prove
+        if pass_name == "lemmas" and (selected_functions(wp_flags()) is not None or not (
+                lemma_pass_needed(src) and lemmas_to_prove(src, module))):
+            continue  # the goals pass proved them, or there is none to prove (or -wp-fct)
         run = run_pass(src, module, pass_name, timeout, par, max_seconds, problems, unguarded)
         if run is None:
             break
@@ -1311,9 +1347,10 @@ def write_json(result):
 
 def report_line(r):
     word = "PASS" if r["status"] == "pass" else "FAIL"
-    return "%s: prove %s (%d/%d goals, %d/%d smoke, %.1f s)" % (
+    only = "; only %s" % ", ".join(r["functions"]) if r.get("functions") else ""
+    return "%s: prove %s (%d/%d goals, %d/%d smoke, %.1f s%s)" % (
         word, r["module"], r["proved"], r["total"], r["smoke_passed"],
-        r["smoke_total"], r["seconds"])
+        r["smoke_total"], r["seconds"], only)
 
 
 # Sources to prove, in PROVEN_SRCS order, restricted by PROVE_MODULES. An
@@ -1479,7 +1516,7 @@ def prove_or_replay(src, module, args, replay):
     r = load_replay(module, key, started) if key else None
     if not r:
         r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
-        if key and r["status"] == "pass" and \
+        if key and r["status"] == "pass" and not r.get("functions") and \
                 replay_key(src, module, args.timeout, args.par, fresh=True) == key:
             save_replay(module, key, r)
     write_json(r)
@@ -1565,6 +1602,12 @@ def main():
         print("FAIL: prove (no proven sources given)")
         return 1
     mods, unknown = select(args.srcs, os.environ.get("PROVE_MODULES", ""))
+    if prove_functions():
+        mods, undefined = modules_defining(mods, prove_functions())
+        for name in undefined:
+            print("FAIL: prove %s (PROVE_FUNCTIONS: no module proved here defines it)" % name)
+        if undefined:
+            return 1
     if race_stale():
         mods = [(src, m) for src, m in mods if last_stale_hints(m)]
         if not mods and not unknown:
@@ -1597,7 +1640,10 @@ def main():
         with PRINT_LOCK:
             print(module_report(r), flush=True)
             if args.write_hints and r["status"] == "pass":
-                path, n = write_hints(r, last_stale_hints(module) if race_stale() else None)
+                # a partial run (-wp-fct) rewrites only the lines of the goals it saw
+                only = last_stale_hints(module) if race_stale() else \
+                    {g["goal"] for g in r["goals"]} if partial else None
+                path, n = write_hints(r, only)
                 print("  %s: %d prover hint(s) written to %s"
                       % (module, n, os.path.relpath(path, ROOT)), flush=True)
             elif args.write_new_hints and r["status"] == "pass":

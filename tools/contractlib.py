@@ -257,13 +257,16 @@ def unproven_contracts(trusted_md):
     return out
 
 
-# Proof results of one module (proofs/results/<module>.json) or None.
+# Proof results of one module (proofs/results/<module>.json) or None; None
+# too for a run restricted to some functions (PROVE_FUNCTIONS: "functions"),
+# which is not the module's proof.
 def load_results(results_dir, module):
     try:
         with open(os.path.join(results_dir, module + ".json")) as f:
-            return json.load(f)
+            r = json.load(f)
     except (OSError, ValueError):
         return None
+    return None if isinstance(r, dict) and r.get("functions") else r
 
 
 # Goal name without "typed_" and model prefixes.

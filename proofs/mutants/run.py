@@ -127,6 +127,7 @@ def prove_scratch(name, module, rel, pairs, functions, props=""):
     env = dict(os.environ, PWD=d, PROVE_MODULES=module,
                PROVE_TIMEOUT=os.environ.get("MUTANT_TIMEOUT", "10"))
     env.pop("PROVE_WP_FLAGS", None)
+    env.pop("PROVE_FUNCTIONS", None)
     env.pop("PROVE_SESSION_DIR", None)
     env.pop("PROVE_RESULTS_DIR", None)
     src = os.path.join("kernel", "mm", module + ".c")

@@ -11,6 +11,7 @@ mkdir -p "$out_dir"
 log=$out_dir/prove.log
 export PROVE_SESSION_DIR=$out_dir/session PROVE_RESULTS_DIR=$out_dir/results
 export PROVE_TIMEOUT=3
+unset PROVE_FUNCTIONS
 PROVE_MODULES= PROVE_JOBS=2 proofs/prove.py proofs/selftest/st_*.c proofs/selftest/st_missing.c > "$log" 2>&1
 rc=$?
 # The same files one module at a time: the verdicts must not depend on JOBS.
@@ -67,6 +68,18 @@ PROVE_HINTS_DIR=$new_hints proofs/prove.py --write-new-hints proofs/selftest/st_
 rc10=$?
 PROVE_HINTS_DIR=$new_hints proofs/prove.py --write-new-hints proofs/selftest/st_ok.c > "$log.11" 2>&1
 rc11=$?
+# PROVE_FUNCTIONS: only the modules that define the functions run, the
+# result says it is partial, a failure in a selected function still fails,
+# and a function no module defines is an error.
+fn_env="PROVE_SESSION_DIR=$out_dir/session-fn PROVE_RESULTS_DIR=$out_dir/results-fn PROVE_REPLAY=0"
+env $fn_env PROVE_FUNCTIONS=st_zero proofs/prove.py proofs/selftest/st_ok.c \
+  proofs/selftest/st_unproved.c > "$log.12" 2>&1
+rc12=$?
+env $fn_env PROVE_FUNCTIONS=st_inc proofs/prove.py proofs/selftest/st_ok.c \
+  proofs/selftest/st_unproved.c > "$log.13" 2>&1
+rc13=$?
+env $fn_env PROVE_FUNCTIONS=st_nosuch proofs/prove.py proofs/selftest/st_ok.c > "$log.14" 2>&1
+rc14=$?
 # A poll script Frama-C cannot compile: the run must say so once and still
 # prove (proofs/README.md, "Polling").
 echo "this is not OCaml" > "$out_dir/broken_poll.ml"
@@ -252,6 +265,15 @@ if [ "$rc10" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.10" \
   echo "PASS: prove-selftest hints-new"
 else
   echo "FAIL: prove-selftest hints-new (see $log.10, $log.11, $new_hints)"; failed=1
+fi
+if [ "$rc12" -eq 0 ] && grep -q '^PASS: prove st_ok (.*; only st_zero)$' "$log.12" \
+   && ! grep -q 'prove st_unproved' "$log.12" \
+   && grep -q '"functions": \[' "$out_dir/results-fn/st_ok.json" \
+   && [ "$rc13" -ne 0 ] && grep -q '^FAIL: prove st_unproved (.*; only st_inc)$' "$log.13" \
+   && [ "$rc14" -ne 0 ] && grep -q '^FAIL: prove st_nosuch (PROVE_FUNCTIONS: no module' "$log.14"; then
+  echo "PASS: prove-selftest functions"
+else
+  echo "FAIL: prove-selftest functions (see $log.12, $log.13, $log.14)"; failed=1
 fi
 [ "$failed" -eq 0 ] || echo "(driver output in $log)"
 exit $failed
