@@ -22,7 +22,7 @@ prove-clean:
 	rm -rf proofs/session proofs/results proofs/.why3
 
 prove-selftest:
-	@proofs/selftest/run.sh
+	@PROVEN_SRCS="$(PROVEN_SRCS)" proofs/selftest/run.sh
 
 # Rewrites proofs/hints/<module>.hints (commit them): every prover is started
 # on every goal again (PROVE_HINTS=0, no replay), as long as a cold proof
