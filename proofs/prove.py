@@ -886,14 +886,18 @@ def settings_argv(cmd):
 
 
 # The WP cache directory for this module and these prover settings:
-# proofs/session/<module>/cache-<hash of the command without log paths and
-# -wp-par>. A cached "unknown" (z3 timeout) must not outlive a larger timeout,
-# and two people proving with different settings must not keep wiping each
-# other's cache, so each set of settings has its own directory (with the
-# settings beside it, in settings.json). The caller may rely on the
-# directory existing.
+# proofs/session/<module>/cache-<hash of the command without log paths,
+# -wp-par and the goal selection>. A cached "unknown" (z3 timeout) must not
+# outlive a larger timeout, and two people proving with different settings
+# must not keep wiping each other's cache, so each set of settings has its
+# own directory (with the settings beside it, in settings.json). Which goals
+# a run selects (-wp-fct, -wp-prop) is not a setting: WP keys each cache
+# entry by the goal's own task, so a run restricted to some functions
+# (PROVE_FUNCTIONS, make mutants) reads the answers of the whole run. The
+# caller may rely on the directory existing.
 def cache_dir_for(module, cmd):
-    settings = json.dumps({"settings_version": 2, "command": settings_argv(cmd)}, sort_keys=True)
+    kept = without_option(without_option(settings_argv(cmd), "-wp-fct"), "-wp-prop")
+    settings = json.dumps({"settings_version": 3, "command": kept}, sort_keys=True)
     digest = hashlib.sha1(settings.encode()).hexdigest()[:12]
     path = os.path.join(SESSION_DIR, module, "cache-" + digest)
     os.makedirs(path, exist_ok=True)

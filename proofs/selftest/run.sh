@@ -74,12 +74,15 @@ PROVE_HINTS_DIR=$new_hints proofs/prove.py --write-new-hints proofs/selftest/st_
 rc10=$?
 PROVE_HINTS_DIR=$new_hints proofs/prove.py --write-new-hints proofs/selftest/st_ok.c > "$log.11" 2>&1
 rc11=$?
-# PROVE_FUNCTIONS: only the modules that define the functions run, the
-# result says it is partial, a failure in a selected function still fails,
-# and a function no module defines is an error.
+# PROVE_FUNCTIONS: only the modules that define the functions run, reading
+# the prover answers of a whole run before it (the same cache directory),
+# the result says it is partial, a failure in a selected function still
+# fails, and a function no module defines is an error.
 fn_env="PROVE_SESSION_DIR=$out_dir/session-fn PROVE_RESULTS_DIR=$out_dir/results-fn PROVE_REPLAY=0"
+rm -rf "$out_dir/session-fn"
+env $fn_env proofs/prove.py proofs/selftest/st_ok.c > "$log.12" 2>&1
 env $fn_env PROVE_FUNCTIONS=st_zero proofs/prove.py proofs/selftest/st_ok.c \
-  proofs/selftest/st_unproved.c > "$log.12" 2>&1
+  proofs/selftest/st_unproved.c >> "$log.12" 2>&1
 rc12=$?
 env $fn_env PROVE_FUNCTIONS=st_inc proofs/prove.py proofs/selftest/st_ok.c \
   proofs/selftest/st_unproved.c > "$log.13" 2>&1
@@ -284,6 +287,7 @@ fi
 if [ "$rc12" -eq 0 ] && grep -q '^PASS: prove st_ok (.*; only st_zero)$' "$log.12" \
    && ! grep -q 'prove st_unproved' "$log.12" \
    && grep -q '"functions": \[' "$out_dir/results-fn/st_ok.json" \
+   && grep -q '(cached: [1-9]' "$out_dir/results-fn/st_ok.wp.log" \
    && [ "$rc13" -ne 0 ] && grep -q '^FAIL: prove st_unproved (.*; only st_inc)$' "$log.13" \
    && [ "$rc14" -ne 0 ] && grep -q '^FAIL: prove st_nosuch (PROVE_FUNCTIONS: no module' "$log.14"; then
   echo "PASS: prove-selftest functions"
