@@ -257,16 +257,28 @@ def unproven_contracts(trusted_md):
     return out
 
 
-# Proof results of one module (proofs/results/<module>.json) or None; None
-# too for a run restricted to some functions (PROVE_FUNCTIONS: "functions"),
-# which is not the module's proof.
-def load_results(results_dir, module):
+# The last result of one module (proofs/results/<module>.json) as written,
+# or None.
+def read_results(results_dir, module):
     try:
         with open(os.path.join(results_dir, module + ".json")) as f:
             r = json.load(f)
     except (OSError, ValueError):
         return None
-    return None if isinstance(r, dict) and r.get("functions") else r
+    return r if isinstance(r, dict) else None
+
+
+# Proof results of one module or None; None too for a run restricted to some
+# functions (PROVE_FUNCTIONS: "functions"), which is not the module's proof.
+def load_results(results_dir, module):
+    r = read_results(results_dir, module)
+    return None if r is None or r.get("functions") else r
+
+
+# The functions a module's last result was restricted to (PROVE_FUNCTIONS),
+# or None when it is a whole proof or there is none.
+def partial_results(results_dir, module):
+    return (read_results(results_dir, module) or {}).get("functions") or None
 
 
 # Goal name without "typed_" and model prefixes.
