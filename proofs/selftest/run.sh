@@ -192,11 +192,8 @@ fi
 # Stale hints are named from WP's per-property answer counts: a property
 # where the hinted prover answered Unknown names its goals with that hint,
 # and neither the goals with another hint nor raced goals.
-if python3 - <<'PY'
-import importlib.util, sys
-spec = importlib.util.spec_from_file_location("prove", "proofs/prove.py")
-prove = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(prove)
+if PYTHONPATH=proofs python3 - <<'PY'
+import prove, sys
 report = {"wp:functions": {"f": {
     "f_assert_a": {"Z3:4.8.12": {"total": 2, "valid": 1, "unknown": 1},
                    "CVC4:1.8": {"total": 1, "valid": 1}},
@@ -220,11 +217,8 @@ else
 fi
 # The slowest answer and the count of answers not Valid come from WP's
 # closing lines of every SMT prover a pass names, cvc5's and cvc4-fmf's too.
-if python3 - <<'PY'
-import importlib.util, sys
-spec = importlib.util.spec_from_file_location("prove", "proofs/prove.py")
-prove = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(prove)
+if PYTHONPATH=proofs python3 - <<'PY'
+import prove, sys
 lines = ["[wp] Proved goals:  107 / 107",
          "  Qed:            26  (0.98ms-49ms-20s)",
          "  CVC4 1.8:       12  (60ms-152ms-720ms) (62727)",
@@ -252,11 +246,8 @@ fi
 # that belongs in its owner's file (typed_lemma_Y); never a foreign lemma
 # (typed_lemma_X) nor a line that still matches (b). A partial run (-wp-fct)
 # drops no line of a goal it did not see.
-if python3 - <<'PY'
-import importlib.util, sys
-spec = importlib.util.spec_from_file_location("prove", "proofs/prove.py")
-prove = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(prove)
+if PYTHONPATH=proofs python3 - <<'PY'
+import prove, sys
 r = {"goals": [{"goal": "a", "kind": "goal", "status": "valid", "prover": "Z3 4.8.12"},
                {"goal": "b", "kind": "goal", "status": "valid", "prover": "z3 (hint)"},
                {"goal": "c", "kind": "goal", "status": "valid", "prover": "Qed"},
