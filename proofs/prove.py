@@ -6,7 +6,10 @@ proofs/results/<module>.json. Exit status is non-zero if any module failed.
 Usage (normally through `make prove`, which passes $(PROVEN_SRCS)):
     proofs/prove.py [--timeout S] [--par N] SRC.c...
 Environment: PROVE_MODULES="pmm paging" restricts the run to those modules
-(a module is the basename of its source file, without .c); PROVE_TIMEOUT
+(a module is the basename of its source file, without .c);
+PROVE_FUNCTIONS="vm_map pt_map_leaf" to those functions' goals and smoke
+tests, in the modules that define them (a partial result: see
+functions_flags); PROVE_TIMEOUT
 (default 10 s per prover call) and PROVE_PAR (default 4 goals in flight,
 which keep 2 cores busy) tune WP's goals and assigns passes; every pass loads
 proofs/wp_poll.ml (PROVE_POLL_SCRIPT: another file), so that Frama-C polls
