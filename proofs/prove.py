@@ -404,12 +404,12 @@ def plan_lemma_owners(mods):
     return {m: sorted(owners) for m, owners in lemma_owners_elsewhere(mods).items()}
 
 
-# module -> {lemma name: owner module} for the lemmas in the module's scope
-# that another module of mods owns.
-def lemma_owners_elsewhere(mods):
+# module -> {lemma name: owner module} for the lemmas in the scope of each
+# module of run (default: mods) that another module of mods owns.
+def lemma_owners_elsewhere(mods, run=None):
     owner = {n: m for _, m in mods for n in spec_lemmas(m)}
     return {m: {n: owner[n] for n in lemmas_in_scope(src) if owner.get(n, m) != m}
-            for src, m in mods}
+            for src, m in (mods if run is None else run)}
 
 
 # Whether src's lemmas need a pass of their own: whether LEMMA_GOALS_MACRO
@@ -1623,7 +1623,8 @@ def main():
             return 0
     LEMMAS_OWNED_ELSEWHERE.update(plan_lemma_owners(mods))
     FOREIGN_LEMMAS.update({m: {"typed_lemma_" + n: o for n, o in owners.items()}
-                           for m, owners in lemma_owners_elsewhere(select(args.srcs, "")[0]).items()})
+                           for m, owners in
+                           lemma_owners_elsewhere(select(args.srcs, "")[0], mods).items()})
     flags = wp_flags()
     partial = selected_functions(flags) is not None or last_option(flags, "-wp-prop") is not None
     failed = 0
