@@ -896,7 +896,7 @@ def settings_argv(cmd):
 # own directory (with the settings beside it, in settings.json). Which goals
 # a run selects (-wp-fct, -wp-prop) is not a setting: WP keys each cache
 # entry by the goal's own task, so a run restricted to some functions
-# (PROVE_FUNCTIONS, make mutants) reads the answers of the whole run. The
+# (PROVE_FUNCTIONS) reads the answers of the whole run. The
 # caller may rely on the directory existing.
 def cache_dir_for(module, cmd):
     kept = without_option(without_option(settings_argv(cmd), "-wp-fct"), "-wp-prop")
