@@ -106,15 +106,20 @@ def apply_pairs(d, rel, pairs):
 # Runs the (restricted) proof of module in scratch copy name with pairs
 # applied; returns (proved?, seconds, prove.py's output) or (None, error message, "").
 def prove_scratch(name, module, rel, pairs, functions, props=""):
+    timeout = int(os.environ.get("MUTANT_TIMEOUT", "10"))
     d = make_scratch(name, module)
     err = apply_pairs(d, rel, pairs)
     if err:
         return None, err, ""
     flags = os.path.join(d, "proofs", "wp-flags")
-    extra = ""
+    # After the copied flags, so it wins over proofs/wp-flags' own limit (60 s,
+    # which made every kill cost a minute: a false goal holds cvc4 or cvc5 to
+    # the limit). The baseline runs with the same limit, so a kill still needs
+    # a goal that proves unmutated within it.
+    extra = "-wp-timeout %d\n" % timeout
     if functions:
         # Lemmas read no function body, so a body mutant cannot touch them.
-        extra = "-wp-fct %s\n" % ",".join(functions.replace(",", " ").split())
+        extra += "-wp-fct %s\n" % ",".join(functions.replace(",", " ").split())
     # One -wp-prop only (a second one replaces the first): the named
     # properties, else everything but the lemmas.
     if props:
@@ -124,8 +129,7 @@ def prove_scratch(name, module, rel, pairs, functions, props=""):
     with open(flags, "a") as f:
         f.write("\n" + extra)
     # PWD too: Frama-C resolves its relative log paths against it.
-    env = dict(os.environ, PWD=d, PROVE_MODULES=module,
-               PROVE_TIMEOUT=os.environ.get("MUTANT_TIMEOUT", "10"))
+    env = dict(os.environ, PWD=d, PROVE_MODULES=module, PROVE_TIMEOUT=str(timeout))
     env.pop("PROVE_WP_FLAGS", None)
     env.pop("PROVE_FUNCTIONS", None)
     env.pop("PROVE_SESSION_DIR", None)
