@@ -154,7 +154,7 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
         "-wp-log", "a:" + os.path.join(logdir, base + ".wp.log"),
         "-kernel-log", "a:" + os.path.join(logdir, base + ".kernel.log"),
     ]
-    flags = wp_flags()
+    flags = wp_flags(src)
     if pass_name == "goals":
         cmd += ["-wp-no-smoke-tests",
                 "-print", "-ocode", os.path.join(logdir, module + ".printed.c")]
@@ -466,7 +466,9 @@ SMOKE_PASS_SKIPPED = ["ensures", "requires", "invariant", "variant", "assert",
 
 # Extra flags from proofs/wp-flags: one per line, '#' comments and blank
 # lines ignored; a line is split like a shell word list ("-wp-timeout 30").
-def wp_flags():
+# The flags of proofs/wp-flags (or PROVE_WP_FLAGS), then PROVE_FUNCTIONS's
+# restriction: to the functions src defines, or all of them without src.
+def wp_flags(src=None):
     path = os.path.join(ROOT, os.environ.get("PROVE_WP_FLAGS", WP_FLAGS_FILE))
     flags = []
     if os.path.exists(path):
@@ -475,7 +477,7 @@ def wp_flags():
                 line = line.strip()
                 if line and not line.startswith("#"):
                     flags += shlex.split(line)
-    return flags + functions_flags(flags)
+    return flags + functions_flags(flags, src)
 
 
 # PROVE_FUNCTIONS="vm_space_map vm_leaf_link": the passes prove only these
@@ -489,24 +491,29 @@ def prove_functions():
     return os.environ.get("PROVE_FUNCTIONS", "").replace(",", " ").split()
 
 
-def functions_flags(flags):
-    names = prove_functions()
+def functions_flags(flags, src=None):
+    names = [n for n in prove_functions() if src is None or defines(src, n)]
     if not names:
         return []
     return ["-wp-fct", ",".join(names)] + \
         ([] if last_option(flags, "-wp-prop") is not None else ["-wp-prop=-@lemma"])
 
 
-# The modules of mods whose preprocessed source defines one of names (a
-# function with a body, in the file or a header it includes), and the names
-# no module defines.
+# Whether src's preprocessed text defines function name (with a body, in
+# the file or a header it includes).
+@functools.lru_cache(maxsize=None)
+def defines(src, name):
+    text = re.sub(r"^# \d+ .*\n", "", (preprocessed(src) or b"").decode(errors="replace"),
+                  flags=re.M)   # gcc -E's line markers split a declaration
+    return re.search(r"^[A-Za-z_][\w\s*]*?\b%s\s*\([^;{)]*\)\s*\{" % re.escape(name),
+                     text, re.M) is not None
+
+
+# The modules of mods that define one of names, and the names no module defines.
 def modules_defining(mods, names):
     found, chosen = set(), []
     for src, m in mods:
-        text = re.sub(r"^# \d+ .*\n", "", (preprocessed(src) or b"").decode(errors="replace"),
-                      flags=re.M)   # gcc -E's line markers split a declaration
-        here = {n for n in names if re.search(
-            r"^[A-Za-z_][\w\s*]*?\b%s\s*\([^;{)]*\)\s*\{" % re.escape(n), text, re.M)}
+        here = {n for n in names if defines(src, n)}
         if here:
             chosen.append((src, m))
             found |= here
@@ -1162,7 +1169,7 @@ def prove_module(src, module, timeout, par, max_seconds):
               "smoke_prover": SMOKE_PROVER, "smoke_timeout": SMOKE_TIMEOUT,
               "smoke_steps": SMOKE_STEPS,
               "problems": [], "goals": [],
-              "functions": selected_functions(wp_flags())}
+              "functions": selected_functions(wp_flags(src))}
     problems = result["problems"]
     if not os.path.isfile(src):
         problems.append("source file %s is missing" % src)
@@ -1192,14 +1199,14 @@ def prove_module(src, module, timeout, par, max_seconds):
     for pass_name in PASSES[1:]:
         if previous["returncode"] is None:
             break  # the pass before was killed: the module is out of time
-        if pass_name == "lemmas" and (selected_functions(wp_flags()) is not None or not (
+        if pass_name == "lemmas" and (selected_functions(wp_flags(src)) is not None or not (
                 lemma_pass_needed(src) and lemmas_to_prove(src, module))):
             continue  # the goals pass proved them, or there is none to prove (or -wp-fct)
         run = run_pass(src, module, pass_name, timeout, par, max_seconds, problems, unguarded)
         if run is None:
             break
         if pass_name == "smoke" and printed:
-            problems += untested_functions(contracts, unguarded, run["goals"])
+            problems += untested_functions(contracts, unguarded, run["goals"], src)
         runs[pass_name] = run
         previous = run
         result[pass_name + "_command"] = run["command"]
@@ -1252,8 +1259,8 @@ def prove_module(src, module, timeout, par, max_seconds):
 # long as WP makes a "default_requires" smoke test for each of them; if a
 # WP version did not, their smoke tests would be lost without a word. So:
 # a problem for each such function (among those -wp-fct selects) without one.
-def untested_functions(contracts, unguarded, smoke_goals):
-    selected = selected_functions(wp_flags())
+def untested_functions(contracts, unguarded, smoke_goals, src=None):
+    selected = selected_functions(wp_flags(src))
     return ["function %s has a requires clause but no smoke test of it "
             "(typed_%s_wp_smoke_default_requires): the smoke pass missed it" % (f, f)
             for f, contract in contracts
@@ -1609,12 +1616,9 @@ def main():
         print("FAIL: prove (no proven sources given)")
         return 1
     mods, unknown = select(args.srcs, os.environ.get("PROVE_MODULES", ""))
+    undefined = []
     if prove_functions():
         mods, undefined = modules_defining(mods, prove_functions())
-        for name in undefined:
-            print("FAIL: prove %s (PROVE_FUNCTIONS: no module proved here defines it)" % name)
-        if undefined:
-            return 1
     if race_stale():
         mods = [(src, m) for src, m in mods if last_stale_hints(m)]
         if not mods and not unknown:
@@ -1630,6 +1634,9 @@ def main():
     failed = 0
     for name in unknown:
         print("FAIL: prove %s (not a module of PROVEN_SRCS)" % name)
+        failed += 1
+    for name in undefined:
+        print("FAIL: prove %s (PROVE_FUNCTIONS: no module proved here defines it)" % name)
         failed += 1
     ensure_why3_provers()
     conf = why3_setup()

@@ -77,14 +77,15 @@ rc11=$?
 # PROVE_FUNCTIONS: only the modules that define the functions run, reading
 # the prover answers of a whole run before it (the same cache directory),
 # the result says it is partial, a failure in a selected function still
-# fails, and a function no module defines is an error.
+# fails, each module gets only the names it defines (-wp-fct rejects
+# others), and a function no module defines is an error.
 fn_env="PROVE_SESSION_DIR=$out_dir/session-fn PROVE_RESULTS_DIR=$out_dir/results-fn PROVE_REPLAY=0"
 rm -rf "$out_dir/session-fn"
 env $fn_env proofs/prove.py proofs/selftest/st_ok.c > "$log.12" 2>&1
 env $fn_env PROVE_FUNCTIONS=st_zero proofs/prove.py proofs/selftest/st_ok.c \
   proofs/selftest/st_unproved.c >> "$log.12" 2>&1
 rc12=$?
-env $fn_env PROVE_FUNCTIONS=st_inc proofs/prove.py proofs/selftest/st_ok.c \
+env $fn_env PROVE_FUNCTIONS="st_zero st_inc" proofs/prove.py proofs/selftest/st_ok.c \
   proofs/selftest/st_unproved.c > "$log.13" 2>&1
 rc13=$?
 env $fn_env PROVE_FUNCTIONS=st_nosuch proofs/prove.py proofs/selftest/st_ok.c > "$log.14" 2>&1
@@ -280,6 +281,7 @@ if [ "$rc12" -eq 0 ] && grep -q '^PASS: prove st_ok (.*; only st_zero)$' "$log.1
    && grep -q '"functions": \[' "$out_dir/results-fn/st_ok.json" \
    && grep -q '(cached: [1-9]' "$out_dir/results-fn/st_ok.wp.log" \
    && [ "$rc13" -ne 0 ] && grep -q '^FAIL: prove st_unproved (.*; only st_inc)$' "$log.13" \
+   && grep -q '^PASS: prove st_ok (.*; only st_zero)$' "$log.13" \
    && [ "$rc14" -ne 0 ] && grep -q '^FAIL: prove st_nosuch (PROVE_FUNCTIONS: no module' "$log.14"; then
   echo "PASS: prove-selftest functions"
 else
