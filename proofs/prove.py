@@ -888,11 +888,7 @@ def forget_goal_timeouts(cache):
 # paths (where output goes) and without every -wp-par (how many prover
 # processes run at once). It keys both the WP cache directory and the replay.
 def settings_argv(cmd):
-    kept = [a for a in cmd if not a.startswith(("a:", RESULTS_DIR))]
-    while "-wp-par" in kept:
-        i = kept.index("-wp-par")
-        del kept[i:i + 2]
-    return kept
+    return without_option([a for a in cmd if not a.startswith(("a:", RESULTS_DIR))], "-wp-par")
 
 
 # The WP cache directory for this module and these prover settings:
@@ -1170,6 +1166,7 @@ def prove_module(src, module, timeout, par, max_seconds):
               "smoke_steps": SMOKE_STEPS,
               "problems": [], "goals": [],
               "functions": selected_functions(wp_flags(src))}
+    selected = result["functions"]   # None: the whole module
     problems = result["problems"]
     if not os.path.isfile(src):
         problems.append("source file %s is missing" % src)
@@ -1199,14 +1196,14 @@ def prove_module(src, module, timeout, par, max_seconds):
     for pass_name in PASSES[1:]:
         if previous["returncode"] is None:
             break  # the pass before was killed: the module is out of time
-        if pass_name == "lemmas" and (selected_functions(wp_flags(src)) is not None or not (
+        if pass_name == "lemmas" and (selected is not None or not (
                 lemma_pass_needed(src) and lemmas_to_prove(src, module))):
             continue  # the goals pass proved them, or there is none to prove (or -wp-fct)
         run = run_pass(src, module, pass_name, timeout, par, max_seconds, problems, unguarded)
         if run is None:
             break
         if pass_name == "smoke" and printed:
-            problems += untested_functions(contracts, unguarded, run["goals"], src)
+            problems += untested_functions(contracts, unguarded, run["goals"], selected)
         runs[pass_name] = run
         previous = run
         result[pass_name + "_command"] = run["command"]
@@ -1259,8 +1256,7 @@ def prove_module(src, module, timeout, par, max_seconds):
 # long as WP makes a "default_requires" smoke test for each of them; if a
 # WP version did not, their smoke tests would be lost without a word. So:
 # a problem for each such function (among those -wp-fct selects) without one.
-def untested_functions(contracts, unguarded, smoke_goals, src=None):
-    selected = selected_functions(wp_flags(src))
+def untested_functions(contracts, unguarded, smoke_goals, selected=None):
     return ["function %s has a requires clause but no smoke test of it "
             "(typed_%s_wp_smoke_default_requires): the smoke pass missed it" % (f, f)
             for f, contract in contracts
