@@ -130,6 +130,15 @@ expect() {
   fi
   echo "PASS: prove-selftest $name"
 }
+# py_case NAME: the Python program on stdin, with proofs/prove.py importable
+# as `prove`, must exit 0.
+py_case() {
+  if PYTHONPATH=proofs python3 -; then
+    echo "PASS: prove-selftest $1"
+  else
+    echo "FAIL: prove-selftest $1"; failed=1
+  fi
+}
 expect st_ok       PASS
 expect st_unproved FAIL "unproved goal typed_st_inc_ensures_wrong"
 expect st_smoke    FAIL "smoke test typed_st_never_wp_smoke_default_requires was proved"
@@ -193,7 +202,7 @@ fi
 # Stale hints are named from WP's per-property answer counts: a property
 # where the hinted prover answered Unknown names its goals with that hint,
 # and neither the goals with another hint nor raced goals.
-if PYTHONPATH=proofs python3 - <<'PY'
+py_case stale-hints-named <<'PY'
 import prove, sys
 report = {"wp:functions": {"f": {
     "f_assert_a": {"Z3:4.8.12": {"total": 2, "valid": 1, "unknown": 1},
@@ -211,14 +220,9 @@ hints = {"typed_f_assert_a_part1": "z3", "typed_f_assert_a_part2": "z3",
 got = prove.stale_hints(goals, hints, report)
 sys.exit(got != ["typed_f_assert_a_part1", "typed_f_assert_a_part2"])
 PY
-then
-  echo "PASS: prove-selftest stale-hints-named"
-else
-  echo "FAIL: prove-selftest stale-hints-named"; failed=1
-fi
 # The slowest answer and the count of answers not Valid come from WP's
 # closing lines of every SMT prover a pass names, cvc5's and cvc4-fmf's too.
-if PYTHONPATH=proofs python3 - <<'PY'
+py_case prover-summary <<'PY'
 import prove, sys
 lines = ["[wp] Proved goals:  107 / 107",
          "  Qed:            26  (0.98ms-49ms-20s)",
@@ -228,11 +232,6 @@ lines = ["[wp] Proved goals:  107 / 107",
          "  Z3 4.8.12:      50  (20ms-139ms-2.0s) (3472022)"]
 sys.exit(prove.prover_summary(lines) != (12.4, 3))
 PY
-then
-  echo "PASS: prove-selftest prover-summary"
-else
-  echo "FAIL: prove-selftest prover-summary"; failed=1
-fi
 if [ "$rc7" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.7" \
    && grep -Eq "^$first (z3|cvc4|cvc5)\$" "$stale_hints/st_ok.hints" \
    && [ "$(grep -v "^$first " "$stale_hints/st_ok.hints")" = \
@@ -247,7 +246,7 @@ fi
 # that belongs in its owner's file (typed_lemma_Y); never a foreign lemma
 # (typed_lemma_X) nor a line that still matches (b). A partial run (-wp-fct)
 # drops no line of a goal it did not see.
-if PYTHONPATH=proofs python3 - <<'PY'
+py_case hints-out-of-date <<'PY'
 import prove, sys
 r = {"goals": [{"goal": "a", "kind": "goal", "status": "valid", "prover": "Z3 4.8.12"},
                {"goal": "b", "kind": "goal", "status": "valid", "prover": "z3 (hint)"},
@@ -260,11 +259,6 @@ ok = sorted(prove.hints_out_of_date(r, hints, foreign)) == ["a", "c", "gone", "t
     and sorted(prove.hints_out_of_date(r, hints, {}, True)) == ["a", "c", "typed_lemma_X"]
 sys.exit(0 if ok else 1)
 PY
-then
-  echo "PASS: prove-selftest hints-out-of-date"
-else
-  echo "FAIL: prove-selftest hints-out-of-date"; failed=1
-fi
 if [ "$rc10" -eq 0 ] && grep -q '^PASS: prove st_ok ' "$log.10" \
    && grep -q '^  st_ok: hints: 1 line(s) added, 1 dropped, ' "$log.10" \
    && grep -Eq "^$first (z3|cvc4|cvc5)\$" "$new_hints/st_ok.hints" \
