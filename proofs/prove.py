@@ -12,8 +12,8 @@ tests, in the modules that define them (a partial result: see
 functions_flags); PROVE_TIMEOUT
 (default 10 s per prover call) and PROVE_PAR (default 4 goals in flight,
 which keep 2 cores busy) tune WP's goals and assigns passes; every pass loads
-proofs/wp_poll.ml (PROVE_POLL_SCRIPT: another file), so that Frama-C polls
-its provers every 2 ms, not 50;
+proofs/wp_runtime.ml (PROVE_RUNTIME_SCRIPT: another file), so that Frama-C polls
+its provers every 2 ms, not 50, and collects less often;
 PROVE_JOBS (default: one per core, so 2 on 2 cores) is how many
 modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
@@ -55,11 +55,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SESSION_DIR = os.environ.get("PROVE_SESSION_DIR", "proofs/session")
 RESULTS_DIR = os.environ.get("PROVE_RESULTS_DIR", "proofs/results")
 WP_FLAGS_FILE = "proofs/wp-flags"
-# Makes Frama-C's task server poll every 2 ms instead of every 50 ms; loaded
-# into every pass (see with_poll_script), never part of a cache or replay key.
-# PROVE_POLL_SCRIPT names another file (prove-selftest: one that does not
+# Makes Frama-C's task server poll every 2 ms instead of every 50 ms, and its
+# collector run less often (a larger minor heap); loaded into every pass (see
+# with_runtime_script), never part of a cache or replay key.
+# PROVE_RUNTIME_SCRIPT names another file (prove-selftest: one that does not
 # compile, to check that a run without it still proves).
-POLL_SCRIPT = os.environ.get("PROVE_POLL_SCRIPT") or os.path.join(ROOT, "proofs", "wp_poll.ml")
+RUNTIME_SCRIPT = os.environ.get("PROVE_RUNTIME_SCRIPT") or os.path.join(ROOT, "proofs", "wp_runtime.ml")
 TRUSTED_BASE = "docs/trusted-base.md"
 # Provers of the goals pass (every category but assigns) and of the assigns
 # pass. cvc4-fmf is only for assigns goals (proofs/README.md says why);
@@ -988,26 +989,26 @@ def pass_files(logdir, module, pass_name):
             for k in (".wp.log", ".kernel.log", ".wp-report.json", ".out")}
 
 
-# Whether Frama-C can load POLL_SCRIPT (it compiles the script with ocamlfind
+# Whether Frama-C can load RUNTIME_SCRIPT (it compiles the script with ocamlfind
 # and ocamlopt, Debian's ocaml-nox): asked once per run. Without it a pass
 # gives the same verdicts, only slower; main() says so.
 @functools.lru_cache(maxsize=None)
-def poll_script_loads():
-    with tempfile.TemporaryDirectory(prefix="wp-poll-") as tmp:
+def runtime_script_loads():
+    with tempfile.TemporaryDirectory(prefix="wp-runtime-") as tmp:
         try:
-            p = subprocess.run(["frama-c", "-load-script", shutil.copy(POLL_SCRIPT, tmp)],
+            p = subprocess.run(["frama-c", "-load-script", shutil.copy(RUNTIME_SCRIPT, tmp)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         except OSError:
             return False
     return p.returncode == 0
 
 
-# cmd with POLL_SCRIPT loaded, from a copy in tmp: Frama-C compiles a script
+# cmd with RUNTIME_SCRIPT loaded, from a copy in tmp: Frama-C compiles a script
 # beside itself, and modules proved side by side must not share those files.
-def with_poll_script(cmd, tmp):
-    if not poll_script_loads():
+def with_runtime_script(cmd, tmp):
+    if not runtime_script_loads():
         return cmd
-    return cmd[:1] + ["-load-script", shutil.copy(POLL_SCRIPT, tmp)] + cmd[1:]
+    return cmd[:1] + ["-load-script", shutil.copy(RUNTIME_SCRIPT, tmp)] + cmd[1:]
 
 
 # Runs one pass of one module; returns a dict with its command, seconds,
@@ -1033,8 +1034,8 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems, unguar
               flush=True)
     start = time.monotonic()
     try:
-        with tempfile.TemporaryDirectory(prefix="wp-poll-") as tmp:
-            returncode, output = run_bounded(with_poll_script(cmd, tmp), max_seconds)
+        with tempfile.TemporaryDirectory(prefix="wp-runtime-") as tmp:
+            returncode, output = run_bounded(with_runtime_script(cmd, tmp), max_seconds)
     except OSError as e:
         problems.append("cannot run frama-c: %s" % e)
         return None
@@ -1640,10 +1641,10 @@ def main():
         os.environ["WHY3CONFIG"] = conf
     os.environ["GLIBC_TUNABLES"] = malloc_tunables(os.environ.get("GLIBC_TUNABLES", ""))
     replay = os.environ.get("PROVE_REPLAY", "1") != "0"
-    if not poll_script_loads():
+    if not runtime_script_loads():
         print("  note: Frama-C cannot load %s (is ocaml-nox installed? `make deps`): "
               "same verdicts, but WP polls its provers every 50 ms, which makes a "
-              "proof about twice as slow" % os.path.relpath(POLL_SCRIPT, ROOT), flush=True)
+              "proof about twice as slow" % os.path.relpath(RUNTIME_SCRIPT, ROOT), flush=True)
     wall = time.monotonic()
 
     def one(src, module):

@@ -37,7 +37,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("BUILD", "build")
-COPY = ["kernel", "include", "spec", "proofs/prove.py", "proofs/wp_poll.ml", "proofs/wp-flags", "docs/trusted-base.md"]
+COPY = ["kernel", "include", "spec", "proofs/prove.py", "proofs/wp_runtime.ml", "proofs/wp-flags", "docs/trusted-base.md"]
 
 
 # The fields and (find, replace) pairs of one .mutant file.

@@ -99,11 +99,11 @@ for src in ${PROVEN_SRCS:-}; do
   PROVE_MODULES=$m tools/prove-gui --dry-run ${PROVEN_SRCS:-} > "$log.gui.$m" 2>&1 \
     && grep -q "^prove-gui: .*frama-c-gui " "$log.gui.$m" || gui_failed="$gui_failed $m"
 done
-# A poll script Frama-C cannot compile: the run must say so once and still
-# prove (proofs/README.md, "Polling").
-echo "this is not OCaml" > "$out_dir/broken_poll.ml"
-PROVE_POLL_SCRIPT=$out_dir/broken_poll.ml PROVE_REPLAY=0 \
-  PROVE_SESSION_DIR=$out_dir/session-poll PROVE_RESULTS_DIR=$out_dir/results-poll \
+# A runtime script Frama-C cannot compile: the run must say so once and still
+# prove (proofs/README.md, "Runtime script").
+echo "this is not OCaml" > "$out_dir/broken_runtime.ml"
+PROVE_RUNTIME_SCRIPT=$out_dir/broken_runtime.ml PROVE_REPLAY=0 \
+  PROVE_SESSION_DIR=$out_dir/session-runtime PROVE_RESULTS_DIR=$out_dir/results-runtime \
   proofs/prove.py proofs/selftest/st_ok.c > "$log.6" 2>&1
 rc6=$?
 # A property restriction in the flags (a mutant's `properties:`) limits the
@@ -190,9 +190,9 @@ else
 fi
 if [ "$rc6" -eq 0 ] && [ "$(grep -c 'note: Frama-C cannot load' "$log.6")" -eq 1 ] \
    && grep -q '^PASS: prove st_ok ' "$log.6"; then
-  echo "PASS: prove-selftest poll-script-fallback"
+  echo "PASS: prove-selftest runtime-script-fallback"
 else
-  echo "FAIL: prove-selftest poll-script-fallback (see $log.6)"; failed=1
+  echo "FAIL: prove-selftest runtime-script-fallback (see $log.6)"; failed=1
 fi
 if [ "$rc9" -eq 0 ] && grep -Eq '^PASS: prove st_ok \([0-9]+/[0-9]+ goals, [1-9][0-9]*/[0-9]+ smoke' "$log.9"; then
   echo "PASS: prove-selftest property-flags-keep-smoke"
