@@ -356,8 +356,9 @@ def bench_host(prog):
 def prove_run(tree, label, par, jobs):
     """One `make prove` in tree (PROVE_JOBS=jobs, or make prove's own default
     if jobs is None); returns wall seconds, exit status, the number of
-    modules proved at once (from prove's total line) and the per-module
-    results of proofs/results/*.json."""
+    modules proved at once and the CPU seconds of the run's processes (both
+    from prove's total line) and the per-module results of
+    proofs/results/*.json."""
     logf = os.path.join(OUT, "prove-%s.log" % label)
     t0 = time.monotonic()
     # Frama-C resolves relative paths (session, cache, logs) against $PWD,
@@ -378,6 +379,7 @@ def prove_run(tree, label, par, jobs):
         text = f.read()
     order = re.findall(r"^(?:PASS|FAIL): prove (\w+) ", text, flags=re.M)
     used = re.search(r"^prove total: .*, (\d+) job\(s\)\)$", text, flags=re.M)
+    cpu = re.search(r"^prove total: .* s wall, (\d+) s CPU, \d+ job\(s\)\)$", text, flags=re.M)
     for m in order:
         try:
             with open(os.path.join(tree, "proofs", "results", m + ".json")) as jf:
@@ -393,8 +395,8 @@ def prove_run(tree, label, par, jobs):
                         "replayed": bool(j.get("replayed")),
                         "cached": sum(1 for x in g if x.get("cached"))})
     log("prove %s: %.0f s, exit %d" % (label, wall, rc))
-    return {"wall_s": round(wall, 1), "exit": rc, "jobs": int(used.group(1)) if used else None,
-            "modules": modules}
+    return {"wall_s": round(wall, 1), "cpu_s": int(cpu.group(1)) if cpu else None, "exit": rc,
+            "jobs": int(used.group(1)) if used else None, "modules": modules}
 
 
 def bench_prove():

@@ -205,6 +205,13 @@ def summary_rows(r):
     return rows
 
 
+def prove_cpu(run):
+    """' (571 s of CPU, 1.95 cores busy on average)' for a run whose total line gave its CPU, else ''."""
+    if not run.get("cpu_s") or not run.get("wall_s"):
+        return ""
+    return " (%s s of CPU, %s cores busy on average)" % (fmt(run["cpu_s"]), fmt(run["cpu_s"] / run["wall_s"]))
+
+
 def floor_what(c):
     """What the floor writes for clone row c: 'root copied, 3 tables zeroed, 1 page copied'."""
     return "root copied, %d table%s zeroed, %s copied" % (c["tables"], "s" * (c["tables"] != 1), pages(c["pages"]))
@@ -268,12 +275,13 @@ def section_prove(p):
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
         "module (`proofs/results/<module>.json`); goals exclude the smoke tests; \"cached\" counts "
         "the goals whose result came from the cache (\"replayed\": the module's inputs were unchanged, "
-        "so its last passing result was replayed without running Frama-C).%s Whole `make prove` wall time: **cold %s s**, "
+        "so its last passing result was replayed without running Frama-C).%s Whole `make prove` wall time: **cold %s s**%s, "
         "warm %s s (exit status %d and %d)."
         % (p["par"], "%d modules" % p["jobs"] if (p.get("jobs") or 1) > 1 else "one module",
            prove_passes(p["cold"]["modules"]), p["commit"],
            " Modules ran side by side, so their seconds add up to more than the whole run's."
-           if (p.get("jobs") or 1) > 1 else "", fmt(p["cold"]["wall_s"]), fmt(p["warm"]["wall_s"]),
+           if (p.get("jobs") or 1) > 1 else "", fmt(p["cold"]["wall_s"]), prove_cpu(p["cold"]),
+           fmt(p["warm"]["wall_s"]),
            p["cold"]["exit"], p["warm"]["exit"]),
         "",
         table(("module", "status", "proved/goals", "cold s", "cold s goals / lemmas / assigns / smoke",

@@ -42,6 +42,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shlex
 import shutil
 import signal
@@ -970,6 +971,15 @@ def run_bounded(cmd, max_seconds):
             RUNNING.discard(proc)
 
 
+# User + system CPU seconds of every process this one has started and
+# waited for, with theirs (Frama-C and the provers it waited for). The total
+# line prints the run's share: on 2 cores, about twice its wall time means
+# the run was CPU-bound, so only less CPU makes it faster.
+def children_cpu_seconds():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 # Kills every Frama-C process group still running and lets none start.
 def kill_running():
     with RUNNING_LOCK:
@@ -1641,6 +1651,7 @@ def main():
         os.environ["WHY3CONFIG"] = conf
     os.environ["GLIBC_TUNABLES"] = malloc_tunables(os.environ.get("GLIBC_TUNABLES", ""))
     replay = os.environ.get("PROVE_REPLAY", "1") != "0"
+    cpu = children_cpu_seconds()
     if not runtime_script_loads():
         print("  note: Frama-C cannot load %s (is ocaml-nox installed? `make deps`): "
               "same verdicts, but WP polls its provers every 50 ms, which makes a "
@@ -1692,13 +1703,13 @@ def main():
                if not r.get("replayed") and r.get("slowest_answer_s") is not None]
     margin = ", slowest prover answer %.1f s of %s" % max(answers) if answers else ""
     print("prove total: %d module(s), %d/%d goals, %d/%d smoke, %.1f s, %d failed%s "
-          "(%.1f s wall, %d job(s))"
+          "(%.1f s wall, %.0f s CPU, %d job(s))"
           % (len(results), sum(r["proved"] for r in results),
              sum(r["total"] for r in results),
              sum(r["smoke_passed"] for r in results),
              sum(r["smoke_total"] for r in results),
              sum(r["seconds"] for r in results), failed, margin,
-             time.monotonic() - wall, max(1, args.jobs)))
+             time.monotonic() - wall, children_cpu_seconds() - cpu, max(1, args.jobs)))
     return 1 if failed else 0
 
 

@@ -154,7 +154,7 @@ if [ "$rc" -ne 0 ]; then echo "PASS: prove-selftest exit-status"; else
   echo "FAIL: prove-selftest exit-status (prove.py exited 0 with failures)"; failed=1; fi
 verdicts() { grep -o '^[A-Z]*: prove [a-z_]*' "$1" | sort; }
 if [ -n "$(verdicts "$log")" ] && [ "$(verdicts "$log")" = "$(verdicts "$log.1")" ] \
-   && grep -q '(.* s wall, 2 job(s))$' "$log" && grep -q '(.* s wall, 1 job(s))$' "$log.1"; then
+   && grep -q '(.* s wall, [0-9]* s CPU, 2 job(s))$' "$log" && grep -q '(.* s wall, [0-9]* s CPU, 1 job(s))$' "$log.1"; then
   echo "PASS: prove-selftest jobs-same-verdicts"
 else
   echo "FAIL: prove-selftest jobs-same-verdicts (PROVE_JOBS=2 and 1 disagree: $log, $log.1)"; failed=1
