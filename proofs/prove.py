@@ -1651,12 +1651,11 @@ def main():
         os.environ["WHY3CONFIG"] = conf
     os.environ["GLIBC_TUNABLES"] = malloc_tunables(os.environ.get("GLIBC_TUNABLES", ""))
     replay = os.environ.get("PROVE_REPLAY", "1") != "0"
-    cpu = children_cpu_seconds()
     if not runtime_script_loads():
         print("  note: Frama-C cannot load %s (is ocaml-nox installed? `make deps`): "
               "same verdicts, but WP polls its provers every 50 ms, which makes a "
               "proof about twice as slow" % os.path.relpath(RUNTIME_SCRIPT, ROOT), flush=True)
-    wall = time.monotonic()
+    wall, cpu = time.monotonic(), children_cpu_seconds()
 
     def one(src, module):
         r = prove_or_replay(src, module, args, replay)
