@@ -378,8 +378,8 @@ def prove_run(tree, label, par, jobs):
     with open(logf) as f:
         text = f.read()
     order = re.findall(r"^(?:PASS|FAIL): prove (\w+) ", text, flags=re.M)
-    used = re.search(r"^prove total: .*, (\d+) job\(s\)\)$", text, flags=re.M)
-    cpu = re.search(r"^prove total: .* s wall, (\d+) s CPU, \d+ job\(s\)\)$", text, flags=re.M)
+    total = re.search(r"^prove total: .* s wall(?:, (\d+) s CPU)?, (\d+) job\(s\)\)$", text,
+                      flags=re.M)
     for m in order:
         try:
             with open(os.path.join(tree, "proofs", "results", m + ".json")) as jf:
@@ -395,8 +395,9 @@ def prove_run(tree, label, par, jobs):
                         "replayed": bool(j.get("replayed")),
                         "cached": sum(1 for x in g if x.get("cached"))})
     log("prove %s: %.0f s, exit %d" % (label, wall, rc))
-    return {"wall_s": round(wall, 1), "cpu_s": int(cpu.group(1)) if cpu else None, "exit": rc,
-            "jobs": int(used.group(1)) if used else None, "modules": modules}
+    cpu, jobs = total.groups() if total else (None, None)
+    return {"wall_s": round(wall, 1), "cpu_s": int(cpu) if cpu else None, "exit": rc,
+            "jobs": int(jobs) if jobs else None, "modules": modules}
 
 
 def bench_prove():
