@@ -9,13 +9,16 @@ Measures (all in this one run, so the ratios compare like with like):
   host   bench/clonebench: vm_space_clone vs memcpy, scaling of clone,
          destroy and pmm_alloc; then clonebench-walk, the experiment of a
          destroy that walks the tables (bench/walkdestroy.c): not the kernel.
-  prove  `make prove` cold (empty session) then warm (same session), in a
-         scratch export of HEAD, so the developer's cache is not touched.
+  prove  `make prove` cold (empty session), warm (same session: every
+         module's result is replayed), then re-run (same session,
+         PROVE_REPLAY=0: Frama-C runs every pass, every prover answer comes
+         from the cache), in a scratch export of HEAD, so the developer's
+         cache is not touched.
 Results: $BUILD/bench/results.json (+ the raw logs beside it).
 
 Env: BUILD (build), ACCEL (tcg|kvm), BENCH_MEM (512M), BENCH_BOOTS (5),
-     BENCH_FORK_ROUNDS (5), BENCH_PROVE (1; 0 skips the cold + warm proof
-     timing, about half of the run), BENCH_PROVE_PAR (4, as
+     BENCH_FORK_ROUNDS (5), BENCH_PROVE (1; 0 skips the cold, warm and re-run
+     proof timings, about half of the run), BENCH_PROVE_PAR (4, as
      `make prove`), BENCH_PROVE_JOBS (unset: `make prove`'s default), BENCH_LINUX (a vmlinuz; default the newest /boot/vmlinuz-*),
      BENCH_ONLY ("boot fork host prove": a subset, for development; it
      updates the figures of the last run), BENCH_RESULTS (results path).
@@ -353,9 +356,9 @@ def bench_host(prog):
     return res
 
 
-def prove_run(tree, label, par, jobs):
+def prove_run(tree, label, par, jobs, replay=True):
     """One `make prove` in tree (PROVE_JOBS=jobs, or make prove's own default
-    if jobs is None); returns wall seconds, exit status, the number of
+    if jobs is None; PROVE_REPLAY=0 unless replay); returns wall seconds, exit status, the number of
     modules proved at once and the CPU seconds of the run's processes (both
     from prove's total line) and the per-module results of
     proofs/results/*.json."""
@@ -367,8 +370,10 @@ def prove_run(tree, label, par, jobs):
     tree = os.path.abspath(tree)
     env = dict(os.environ, PWD=tree)
     for k in ("PROVE_MODULES", "PROVE_FUNCTIONS", "PROVE_SESSION_DIR", "PROVE_RESULTS_DIR",
-              "PROVE_WP_FLAGS"):
+              "PROVE_WP_FLAGS", "PROVE_REPLAY"):
         env.pop(k, None)
+    if not replay:
+        env["PROVE_REPLAY"] = "0"
     with open(logf, "w") as f:
         rc = subprocess.run(["make", "--no-print-directory", "prove", "PROVE_PAR=%d" % par]
                             + (["PROVE_JOBS=%d" % jobs] if jobs else []),
@@ -401,7 +406,9 @@ def prove_run(tree, label, par, jobs):
 
 
 def bench_prove():
-    """make prove cold then warm in a scratch export of HEAD."""
+    """make prove cold, warm, then re-run (PROVE_REPLAY=0, answers cached) in
+    a scratch export of HEAD. The re-run is Frama-C's own work: the part of
+    a cold run that no prover speed-up removes."""
     par = int(os.environ.get("BENCH_PROVE_PAR", "4"))
     jobs = int(os.environ["BENCH_PROVE_JOBS"]) if os.environ.get("BENCH_PROVE_JOBS") else None
     tree = os.path.join(OUT, "prove-tree")
@@ -411,8 +418,9 @@ def bench_prove():
     subprocess.run("git archive HEAD | tar -x -C %s" % tree, shell=True, check=True)
     cold = prove_run(tree, "cold", par, jobs)
     warm = prove_run(tree, "warm", par, jobs)
+    rerun = prove_run(tree, "rerun", par, jobs, replay=False)
     return {"commit": head, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "par": par, "jobs": cold["jobs"], "cold": cold, "warm": warm}
+            "par": par, "jobs": cold["jobs"], "cold": cold, "warm": warm, "rerun": rerun}
 
 
 def main():

@@ -197,11 +197,15 @@ def summary_rows(r):
                          "- (the lowest clone/memcpy a copying clone can reach)"))
     p = r.get("prove")
     if p:
-        for label in ("cold", "warm"):
+        for label in ("cold", "warm", "rerun"):
+            if label not in p:   # results of a bench.py without the re-run
+                continue
             when = " (earlier run, %s)" % p.get("date", "?") if p.get("carried_over") else ""
-            rows.append(("`make prove` %s (%d modules)%s" % (label, len(p[label]["modules"]), when),
+            name = "re-run, every prover answer cached (PROVE_REPLAY=0)" if label == "rerun" else label
+            rows.append(("`make prove` %s (%d modules)%s" % (name, len(p[label]["modules"]), when),
                          fmt(p[label]["wall_s"]) + " s (wall)", "-", "-",
-                         GOALS["prove_" + label]))
+                         GOALS.get("prove_" + label,
+                                   "- (Frama-C's own work: what a cold run takes with provers that cost nothing)")))
     return rows
 
 
@@ -243,6 +247,7 @@ def section_prove(p):
         return ("Not measured (`make bench` measures it unless BENCH_PROVE=0).")
     cold = {x["module"]: x for x in p["cold"]["modules"]}
     warm = {x["module"]: x for x in p["warm"]["modules"]}
+    rerun = {x["module"]: x for x in p["rerun"]["modules"]} if p.get("rerun") else {}
     rows = []
     for m in cold:
         c, w = cold[m], warm.get(m, {})
@@ -252,7 +257,8 @@ def section_prove(p):
                      fmt(c["total"] / c["seconds"]) if c["seconds"] else "-",
                      fmt(w.get("seconds")),
                      "replayed" if w.get("replayed") else "%d/%d" % (w.get("cached", 0), w.get("total", 0)),
-                     fmt(w["total"] / w["seconds"]) if w.get("seconds") else "-"))
+                     fmt(w["total"] / w["seconds"]) if w.get("seconds") else "-",
+                     fmt(rerun[m]["seconds"]) if m in rerun else "-"))
     tc = sum(x["seconds"] for x in cold.values())
     tw = sum(x["seconds"] for x in warm.values())
     gc = sum(x["total"] for x in cold.values())
@@ -264,7 +270,8 @@ def section_prove(p):
                  "%d replayed" % sum(1 for x in warm.values() if x.get("replayed"))
                  if any(x.get("replayed") for x in warm.values()) else
                  "%d/%d" % (sum(x["cached"] for x in warm.values()), sum(x["total"] for x in warm.values())),
-                 fmt(gc / tw) if tw else "-"))
+                 fmt(gc / tw) if tw else "-",
+                 fmt(sum(x["seconds"] for x in rerun.values())) if rerun else "-"))
     carried = ("**Not measured in this run**: these figures are from the last run "
                "that measured them (this one had `BENCH_PROVE=0`), on %s. " % p.get("date", "?")) if p.get("carried_over") else ""
     return "\n".join([
@@ -275,18 +282,23 @@ def section_prove(p):
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
         "module (`proofs/results/<module>.json`); goals exclude the smoke tests; \"cached\" counts "
         "the goals whose result came from the cache (\"replayed\": the module's inputs were unchanged, "
-        "so its last passing result was replayed without running Frama-C).%s Whole `make prove` wall time: **cold %s s**%s, "
-        "warm %s s (exit status %d and %d)."
+        "so its last passing result was replayed without running Frama-C); **re-run** = the same "
+        "session once more with `PROVE_REPLAY=0`: Frama-C runs every pass of every module and every "
+        "prover answer comes from the cache, so it is Frama-C's own work (generating, simplifying and "
+        "printing the goals), the part of a cold run that faster provers cannot remove.%s "
+        "Whole `make prove` wall time: **cold %s s**%s, "
+        "warm %s s%s (exit status %s)."
         % (p["par"], "%d modules" % p["jobs"] if (p.get("jobs") or 1) > 1 else "one module",
            prove_passes(p["cold"]["modules"]), p["commit"],
            " Modules ran side by side, so their seconds add up to more than the whole run's."
            if (p.get("jobs") or 1) > 1 else "", fmt(p["cold"]["wall_s"]), prove_cpu(p["cold"]),
            fmt(p["warm"]["wall_s"]),
-           p["cold"]["exit"], p["warm"]["exit"]),
+           ", re-run %s s%s" % (fmt(p["rerun"]["wall_s"]), prove_cpu(p["rerun"])) if p.get("rerun") else "",
+           ", ".join(str(p[k]["exit"]) for k in ("cold", "warm", "rerun") if k in p)),
         "",
         table(("module", "status", "proved/goals", "cold s", "cold s goals / lemmas / assigns / smoke",
                "cold goals/s", "warm s",
-               "warm cached", "warm goals/s"), rows),
+               "warm cached", "warm goals/s", "re-run s"), rows),
     ])
 
 
