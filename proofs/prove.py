@@ -944,13 +944,13 @@ RUNNING_LOCK = threading.Lock()
 STOPPING = threading.Event()
 
 
-def run_bounded(cmd, max_seconds):
+def run_bounded(cmd, max_seconds, env=None):
     with RUNNING_LOCK:
         if STOPPING.is_set():
             return None, "not started: the run is being stopped\n"
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 universal_newlines=True, errors="replace",
-                                start_new_session=True)
+                                start_new_session=True, env=env)
         RUNNING.add(proc)
     try:
         out, _ = proc.communicate(timeout=max_seconds)
@@ -1021,6 +1021,25 @@ def with_runtime_script(cmd, tmp):
     return cmd[:1] + ["-load-script", shutil.copy(RUNTIME_SCRIPT, tmp)] + cmd[1:]
 
 
+# The CPU split the runtime script wrote at Frama-C's exit (ISOLA_PROVE_CPU):
+# {"frama_c": its own user + system seconds, "provers": those of the
+# processes it waited for}, or None (script not loaded, Frama-C killed).
+def read_cpu_split(path):
+    try:
+        own, provers = (float(x) for x in read(path).split())
+    except (OSError, ValueError):
+        return None
+    return {"frama_c": round(own, 1), "provers": round(provers, 1)}
+
+
+# The sum of the CPU splits of a module's passes, None unless every pass
+# has one (a partial sum would pass for the whole).
+def sum_cpu_splits(splits):
+    if not splits or any(c is None for c in splits):
+        return None
+    return {k: round(sum(c[k] for c in splits), 1) for k in ("frama_c", "provers")}
+
+
 # Runs one pass of one module; returns a dict with its command, seconds,
 # returncode (None if killed), output, goals (parsed from its WP log) and
 # WP's summary. Problems that make the pass meaningless are appended to
@@ -1045,12 +1064,15 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems, unguar
     start = time.monotonic()
     try:
         with tempfile.TemporaryDirectory(prefix="wp-runtime-") as tmp:
-            returncode, output = run_bounded(with_runtime_script(cmd, tmp), max_seconds)
+            cpu_file = os.path.join(tmp, "cpu")
+            returncode, output = run_bounded(with_runtime_script(cmd, tmp), max_seconds,
+                                             dict(os.environ, ISOLA_PROVE_CPU=cpu_file))
+            cpu = read_cpu_split(cpu_file)
     except OSError as e:
         problems.append("cannot run frama-c: %s" % e)
         return None
     run = {"command": cmd, "seconds": round(time.monotonic() - start, 1),
-           "returncode": returncode, "output": output}
+           "returncode": returncode, "output": output, "cpu": cpu}
     if returncode is None:
         problems.append("Frama-C (%s pass) did not finish within %d s "
                         "(PROVE_MAX_SECONDS), killed" % (pass_name, max_seconds))
@@ -1224,6 +1246,8 @@ def prove_module(src, module, timeout, par, max_seconds):
     result["seconds"] = round(sum(r["seconds"] for r in runs.values()), 1)
     result["pass_seconds"] = {p: runs[p]["seconds"] if p in runs else None
                               for p in PASSES}
+    result["pass_cpu_s"] = {p: runs[p]["cpu"] for p in PASSES if p in runs}
+    result["cpu_s"] = sum_cpu_splits([r["cpu"] for r in runs.values()])
     real = [g for g in goals.values() if g["kind"] == "goal"]
     smoke = [g for g in goals.values() if g["kind"] == "smoke"]
     result["total"] = len(real)
@@ -1366,12 +1390,19 @@ def write_json(result):
         f.write("\n")
 
 
+def cpu_text(seconds):
+    return "%.1f" % seconds if seconds < 10 else "%.0f" % seconds
+
+
 def report_line(r):
     word = "PASS" if r["status"] == "pass" else "FAIL"
     only = "; only %s" % ", ".join(r["functions"]) if r.get("functions") else ""
-    return "%s: prove %s (%d/%d goals, %d/%d smoke, %.1f s%s)" % (
+    cpu = r.get("cpu_s") if not r.get("replayed") else None
+    split = "; CPU %s s Frama-C + %s s provers" % (cpu_text(cpu["frama_c"]), cpu_text(cpu["provers"])) \
+        if cpu else ""
+    return "%s: prove %s (%d/%d goals, %d/%d smoke, %.1f s%s%s)" % (
         word, r["module"], r["proved"], r["total"], r["smoke_passed"],
-        r["smoke_total"], r["seconds"], only)
+        r["smoke_total"], r["seconds"], split, only)
 
 
 # Sources to prove, in PROVEN_SRCS order, restricted by PROVE_MODULES. An

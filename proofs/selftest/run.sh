@@ -194,6 +194,14 @@ if [ "$rc6" -eq 0 ] && [ "$(grep -c 'note: Frama-C cannot load' "$log.6")" -eq 1
 else
   echo "FAIL: prove-selftest runtime-script-fallback (see $log.6)"; failed=1
 fi
+# The CPU split (runtime script, ISOLA_PROVE_CPU) is on the module's line when
+# the script loads, and absent, not made up, when it does not.
+if grep -Eq '^PASS: prove st_ok \(.* s; CPU [0-9.]+ s Frama-C \+ [0-9.]+ s provers\)$' "$log.1" \
+   && grep -q '^PASS: prove st_ok ' "$log.6" && ! grep -q '^PASS: prove st_ok .*CPU' "$log.6"; then
+  echo "PASS: prove-selftest cpu-split"
+else
+  echo "FAIL: prove-selftest cpu-split (see $log.1, $log.6)"; failed=1
+fi
 if [ "$rc9" -eq 0 ] && grep -Eq '^PASS: prove st_ok \([0-9]+/[0-9]+ goals, [1-9][0-9]*/[0-9]+ smoke' "$log.9"; then
   echo "PASS: prove-selftest property-flags-keep-smoke"
 else
