@@ -395,6 +395,7 @@ def prove_run(tree, label, par, jobs, replay=True):
         modules.append({"module": m, "status": j["status"], "proved": j["proved"],
                         "total": j["total"], "seconds": j["seconds"],
                         "pass_seconds": j.get("pass_seconds"),
+                        "cpu_s": j.get("cpu_s"),
                         "provers": j.get("provers"), "assigns_provers": j.get("assigns_provers"),
                         "smoke_prover": j.get("smoke_prover"),
                         "replayed": bool(j.get("replayed")),

@@ -216,6 +216,12 @@ def prove_cpu(run):
     return " (%s s of CPU, %s cores busy on average)" % (fmt(run["cpu_s"]), fmt(run["cpu_s"] / run["wall_s"]))
 
 
+def cpu_split(c):
+    """'98.2 + 105' for a module's {"frama_c", "provers"} CPU seconds (the
+    runtime script's Unix.times at each Frama-C exit), '-' without one."""
+    return "%s + %s" % (fmt(c["frama_c"]), fmt(c["provers"])) if c else "-"
+
+
 def floor_what(c):
     """What the floor writes for clone row c: 'root copied, 3 tables zeroed, 1 page copied'."""
     return "root copied, %d table%s zeroed, %s copied" % (c["tables"], "s" * (c["tables"] != 1), pages(c["pages"]))
@@ -253,6 +259,7 @@ def section_prove(p):
         c, w = cold[m], warm.get(m, {})
         ps = c.get("pass_seconds") or {}
         rows.append((m, c["status"], "%d/%d" % (c["proved"], c["total"]), fmt(c["seconds"]),
+                     cpu_split(c.get("cpu_s")),
                      " / ".join(fmt(ps.get(k)) for k in ("goals", "lemmas", "assigns", "smoke")) if ps else "-",
                      fmt(c["total"] / c["seconds"]) if c["seconds"] else "-",
                      fmt(w.get("seconds")),
@@ -264,8 +271,12 @@ def section_prove(p):
     gc = sum(x["total"] for x in cold.values())
     pt = {k: sum((x.get("pass_seconds") or {}).get(k) or 0 for x in cold.values())
           for k in ("goals", "lemmas", "assigns", "smoke")}
+    splits = [x.get("cpu_s") for x in cold.values()]
     rows.append(("**sum of the modules**", "", "%d/%d" % (sum(x["proved"] for x in cold.values()), gc),
-                 fmt(tc), " / ".join(fmt(pt[k]) for k in ("goals", "lemmas", "assigns", "smoke")),
+                 fmt(tc),
+                 cpu_split({k: sum(c[k] for c in splits) for k in ("frama_c", "provers")})
+                 if all(splits) else "-",
+                 " / ".join(fmt(pt[k]) for k in ("goals", "lemmas", "assigns", "smoke")),
                  fmt(gc / tc) if tc else "-", fmt(tw),
                  "%d replayed" % sum(1 for x in warm.values() if x.get("replayed"))
                  if any(x.get("replayed") for x in warm.values()) else
@@ -282,7 +293,9 @@ def section_prove(p):
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
         "module (`proofs/results/<module>.json`); goals exclude the smoke tests; \"cached\" counts "
         "the goals whose result came from the cache (\"replayed\": the module's inputs were unchanged, "
-        "so its last passing result was replayed without running Frama-C); **re-run** = the same "
+        "so its last passing result was replayed without running Frama-C); \"cold CPU\" splits a module's "
+        "CPU time between Frama-C itself and the provers it waited for (`make prove` prints it on each "
+        "module's line); **re-run** = the same "
         "session once more with `PROVE_REPLAY=0`: Frama-C runs every pass of every module and every "
         "prover answer comes from the cache, so it is Frama-C's own work (generating, simplifying and "
         "printing the goals), the part of a cold run that faster provers cannot remove.%s "
@@ -296,7 +309,8 @@ def section_prove(p):
            ", re-run %s s%s" % (fmt(p["rerun"]["wall_s"]), prove_cpu(p["rerun"])) if p.get("rerun") else "",
            ", ".join(str(p[k]["exit"]) for k in ("cold", "warm", "rerun") if k in p)),
         "",
-        table(("module", "status", "proved/goals", "cold s", "cold s goals / lemmas / assigns / smoke",
+        table(("module", "status", "proved/goals", "cold s", "cold CPU s: Frama-C + provers",
+               "cold s goals / lemmas / assigns / smoke",
                "cold goals/s", "warm s",
                "warm cached", "warm goals/s", "re-run s"), rows),
     ])
