@@ -358,10 +358,10 @@ def bench_host(prog):
 
 def prove_run(tree, label, par, jobs, replay=True):
     """One `make prove` in tree (PROVE_JOBS=jobs, or make prove's own default
-    if jobs is None; PROVE_REPLAY=0 unless replay); returns wall seconds, exit status, the number of
-    modules proved at once and the CPU seconds of the run's processes (both
-    from prove's total line) and the per-module results of
-    proofs/results/*.json."""
+    if jobs is None; PROVE_REPLAY=0 unless replay); returns wall seconds,
+    exit status, the number of modules proved at once and the CPU seconds of
+    the run's processes (both from prove's total line) and the per-module
+    results of proofs/results/*.json (with each module's CPU split)."""
     logf = os.path.join(OUT, "prove-%s.log" % label)
     t0 = time.monotonic()
     # Frama-C resolves relative paths (session, cache, logs) against $PWD,

@@ -30,6 +30,14 @@ GOALS = {
     "prove_cold": "< 180 s",
 }
 
+# The timed `make prove` runs (bench.py's bench_prove): key, row name, goal.
+PROVE_RUNS = (
+    ("cold", "cold", GOALS["prove_cold"]),
+    ("warm", "warm", GOALS["prove_warm"]),
+    ("rerun", "re-run, every prover answer cached (PROVE_REPLAY=0)",
+     "- (Frama-C's own work: what a cold run takes with provers that cost nothing)"),
+)
+
 # What makes each figure slow, and the change that would help: the slowest
 # ratio of the run is explained with the entry of its kind.
 CAUSES = {
@@ -197,15 +205,12 @@ def summary_rows(r):
                          "- (the lowest clone/memcpy a copying clone can reach)"))
     p = r.get("prove")
     if p:
-        for label in ("cold", "warm", "rerun"):
+        for label, name, goal in PROVE_RUNS:
             if label not in p:   # results of a bench.py without the re-run
                 continue
             when = " (earlier run, %s)" % p.get("date", "?") if p.get("carried_over") else ""
-            name = "re-run, every prover answer cached (PROVE_REPLAY=0)" if label == "rerun" else label
             rows.append(("`make prove` %s (%d modules)%s" % (name, len(p[label]["modules"]), when),
-                         fmt(p[label]["wall_s"]) + " s (wall)", "-", "-",
-                         GOALS.get("prove_" + label,
-                                   "- (Frama-C's own work: what a cold run takes with provers that cost nothing)")))
+                         fmt(p[label]["wall_s"]) + " s (wall)", "-", "-", goal))
     return rows
 
 

@@ -10,15 +10,15 @@
    a goal passes through several polls. On 2 cores that sleep, not the
    provers, was most of the wall time of a proof. Here it sleeps 2 ms.
 
-   CPU split: at exit it reports the CPU time Frama-C and its provers used
-   (below), a figure prove.py prints and nothing that decides a verdict reads.
-
    Collector: about a third of Frama-C's own CPU went to OCaml's collector
    (perf, 2026-12-05: minor collections, weak hash tables). A 32 MiB minor heap (4 Mi words) and
    a space overhead of 400 took a cold `make prove` from 296-302 s to
    279-280 s of wall time (587 -> 545 s of CPU) in alternating runs, for
    about 0.3 GiB more memory per Frama-C process (proofs/README.md,
-   "Runtime script"). *)
+   "Runtime script").
+
+   CPU split: at exit it reports the CPU time Frama-C and its provers used
+   (below), a figure prove.py prints and nothing that decides a verdict reads. *)
 let () =
   Task.on_idle :=
     (fun poll -> try while poll () do Unix.sleepf 0.002 done with Db.Cancel -> ())
