@@ -26,7 +26,10 @@
  * (SlotMarksOk, part of VmValid), so fork's scan of a parent's table for
  * present slots stops there instead of reading all 512. Writing an entry
  * raises the mark past its slot (pt_mark_slot); a new table starts at 0.
- * It only bounds: clearing a slot leaves the mark where it was. */
+ * It only bounds: clearing a slot leaves the mark where it was. A free
+ * frame's mark bounds its words the same way: a page table keeps its mark
+ * when freed, a freed user frame or root gets FRAME_WORDS, so a frame
+ * taken back as a table is zeroed only below its mark. */
 extern uint16_t pt_slot_mark[POOL_FRAMES];
 
 #include "../../spec/paging.acsl"
@@ -168,7 +171,8 @@ mm_status vm_map(uint32_t root, uint64_t va, uint32_t flags);
 /*@ // paging_valid: the paging invariant holds on entry (PagingValid: pool counter and table ownership).
     requires paging_valid: PagingValid;
     assigns frame_pool[WalkL1(root, va)][Ix1(va)],
-            pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree, pmm_hint, pmm_top;
+            pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree, pmm_hint, pmm_top,
+            pt_slot_mark[PteIndex(LeafPte(root, va))];
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
     // space_step: the same space roots; the kernel's frames and every root's kernel half untouched; every table or user frame one of before with its owner, or one of root.

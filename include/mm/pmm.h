@@ -123,13 +123,18 @@ uint32_t pmm_find_free(void);
 
 /* The free frame f becomes allocated: zeroed, in state st with the given
  * owner (PMM_SELF: f itself), level and prefix; one free frame less. Only
- * f's descriptor and words change (the assigns clause says so exactly). */
+ * f's descriptor and words change (the assigns clause says so exactly).
+ * dirty: the words from dirty on are already zero, so only those below
+ * are written (a page table's last owner set only slots below its mark);
+ * FRAME_WORDS when the caller knows nothing of f's words. */
 /*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
     requires pmm_valid: PmmValid;
     // claim_free: the caller passes a free pool frame f.
     requires claim_free: PmmFrame(f) && pmm_desc_state[f] == FRAME_FREE;
     // claim_state: the new state is kernel, table or user.
     requires claim_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
+    // clean_above: every word of f from dirty on is already zero.
+    requires clean_above: dirty <= FRAME_WORDS && \forall integer w; dirty <= w < FRAME_WORDS ==> frame_pool[f][w] == 0;
     assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
             frame_pool[f][0 .. FRAME_WORDS - 1];
@@ -148,7 +153,8 @@ uint32_t pmm_find_free(void);
     // alloc_fresh_count: one free frame less.
     ensures alloc_fresh_count: pmm_nfree == \old(pmm_nfree) - 1;
 */
-void pmm_claim(uint32_t f, enum frame_state st, uint32_t owner, uint8_t level, uint64_t prefix);
+void pmm_claim(uint32_t f, uint32_t dirty, enum frame_state st, uint32_t owner, uint8_t level,
+               uint64_t prefix);
 
 /* pmm_claim for a frame that starts as a copy of frame src instead of zero
  * (fork's copy of a user page): one pass over the frame instead of two.

@@ -36,7 +36,7 @@ extern uint32_t vm_clone_free0;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
-            frame_pool[..][..], vm_kernel_template;
+            frame_pool[..][..], vm_kernel_template, pt_slot_mark[0 .. POOL_FRAMES - 1];
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
     behavior ok:
@@ -140,7 +140,8 @@ uint32_t vm_space_clone(uint32_t parent);
  * frames owned by root: O(root's mark), whatever other spaces hold above it. */
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
-    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top;
+    assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top,
+            pt_slot_mark[0 .. POOL_FRAMES - 1];
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     behavior space:
@@ -187,7 +188,8 @@ mm_status vm_space_map(uint32_t root, uint64_t va, uint32_t flags);
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
     assigns frame_pool[WalkL1(root, va)][Ix1(va)],
-            pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree, pmm_hint, pmm_top;
+            pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree, pmm_hint, pmm_top,
+            pt_slot_mark[PteIndex(LeafPte(root, va))];
     // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_unmapped: on MM_OK va is unmapped in root and no other lookup of any space changed; otherwise nothing changed.

@@ -197,7 +197,7 @@ uint32_t pt_root_create(void)
     uint32_t r = pmm_find_free();
     if (r == PMM_NONE)
         return PMM_NONE;
-    pmm_claim(r, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0);
+    pmm_claim(r, FRAME_WORDS, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0);
     return r;
 }
 
@@ -281,7 +281,7 @@ static uint8_t pt_level_below(uint8_t lvl)
 */
 static void pt_install_table(uint32_t t, uint32_t i, uint32_t c)
 {
-    pmm_claim(c, FRAME_TABLE, pmm_owner(t), pt_level_below(pmm_level(t)), pt_slot_id(t, i));
+    pmm_claim(c, FRAME_WORDS, FRAME_TABLE, pmm_owner(t), pt_level_below(pmm_level(t)), pt_slot_id(t, i));
     //@ assert mid_valid: PagingValid;
     //@ assert mid_leaves: LeavesSameExcept{Pre, Here}(-1, -1);
     /*@ ghost Mid: ; */
@@ -320,7 +320,7 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
 {
     uint32_t i = pt_ix1(va);
     //@ assert pre_table: TableOf(t1, root, 1) && t1 != u;
-    pmm_claim(u, FRAME_USER, root, PMM_LEVEL_DATA, pt_slot_id(t1, i));
+    pmm_claim(u, FRAME_WORDS, FRAME_USER, root, PMM_LEVEL_DATA, pt_slot_id(t1, i));
     //@ assert mid_valid: PagingValid;
     //@ assert mid_leaves: LeavesSameExcept{Pre, Here}(-1, -1);
     //@ assert mid_walk: WalkL1(root, va) == t1 && SpaceRoot(root);
@@ -336,6 +336,7 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
     //@ assert tables_others: \forall integer g; PmmFrame(g) && g != t1 && pmm_desc_state[g] == FRAME_TABLE ==> TableOk(g);
     //@ assert leaves_new: LeavesSameExcept{Mid, Here}(root, va);
     pt_mark_slot(t1, i);
+    //@ assert end_free_marks: FreeMarksOk{Pre} ==> FreeMarksOk;
 }
 
 /* The table slot i of table t (level >= 2) leads to; when the slot is
@@ -542,10 +543,16 @@ mm_status vm_unmap(uint32_t root, uint64_t va)
     /*@ assert unmap_ref_slot: \forall integer t2, i2; PmmFrame(t2) && pmm_desc_state[t2] == FRAME_TABLE &&
           0 <= i2 < SlotLimit(pmm_desc_level[t2]) && frame_pool[t2][i2] != 0 &&
           PteFrame(frame_pool[t2][i2]) == u ==> t2 * 512 + i2 == t1 * 512 + i; */
+    /*@ assert unmap_ref_pair: \forall integer t2, i2; PmmFrame(t2) && pmm_desc_state[t2] == FRAME_TABLE &&
+          0 <= i2 < SlotLimit(pmm_desc_level[t2]) && frame_pool[t2][i2] != 0 &&
+          PteFrame(frame_pool[t2][i2]) == u ==> t2 == t1 && i2 == i; */
     /*@ assert unmap_no_ref: \forall integer t2, i2; PmmFrame(t2) && pmm_desc_state[t2] == FRAME_TABLE &&
           0 <= i2 < SlotLimit(pmm_desc_level[t2]) && frame_pool[t2][i2] != 0 ==>
             PteFrame(frame_pool[t2][i2]) != u; */
+    pt_slot_mark[u] = FRAME_WORDS;   /* a free frame's mark bounds its words: a user frame's are anything */
     (void)pmm_free(u);
+    //@ assert unmap_free_after: FreeMarksOk{Pre} ==> FreeMarksOk;
+    //@ assert unmap_table_marks: TableMarksOk{Pre} ==> TableMarksOk;
     //@ assert unmap_tables_after: TablesOk;
     tlb_flush_page(va);
     return MM_OK;
@@ -576,7 +583,10 @@ mm_status vm_prune(uint32_t root, uint64_t va)
     /*@ assert prune_no_ref: \forall integer t, k; PmmFrame(t) && pmm_desc_state[t] == FRAME_TABLE &&
           0 <= k < SlotLimit(pmm_desc_level[t]) && frame_pool[t][k] != 0 ==>
             PteFrame(frame_pool[t][k]) != t1; */
+    //@ assert prune_free_marks: FreeMarksOk{Pre} ==> FreeMarksOk;
     (void)pmm_free(t1);
+    //@ assert prune_free_after: FreeMarksOk{Pre} ==> FreeMarksOk;
+    //@ assert prune_table_marks: TableMarksOk{Pre} ==> TableMarksOk;
     //@ assert prune_tables_after: TablesOk;
     tlb_flush_page(va);   /* also drops the directory entry the CPU may cache */
     return MM_OK;
@@ -601,6 +611,8 @@ mm_status vm_protect(uint32_t root, uint64_t va, uint32_t flags)
     //@ assert protect_slot: SlotOk(t1, i);
     //@ assert protect_t1: TableOk(t1);
     //@ assert protect_tables: TablesOk;
+    //@ assert protect_table_marks: TableMarksOk{Pre} ==> TableMarksOk;
+    //@ assert protect_free_marks: FreeMarksOk{Pre} ==> FreeMarksOk;
     tlb_flush_page(va);
     return MM_OK;
 }

@@ -43,6 +43,22 @@ static bool vm_owned_by(uint32_t f, uint32_t r)
     return (st == FRAME_TABLE || st == FRAME_USER) && pmm_desc_owner[f] == r;
 }
 
+/* Every frame's slot mark becomes FRAME_WORDS: a bound that holds whatever
+ * a frame contains (SlotMarksOk's part for free frames), set once at boot
+ * before any frame is a table. */
+/*@ assigns pt_slot_mark[0 .. POOL_FRAMES - 1];
+    ensures marks_full: \forall integer g; PmmFrame(g) ==> pt_slot_mark[g] == FRAME_WORDS;
+*/
+static void vm_marks_init(void)
+{
+    /*@ loop invariant 0 <= g <= POOL_FRAMES;
+        loop invariant \forall integer h; 0 <= h < g ==> pt_slot_mark[h] == FRAME_WORDS;
+        loop assigns g, pt_slot_mark[0 .. POOL_FRAMES - 1];
+        loop variant POOL_FRAMES - g; */
+    for (uint32_t g = 0; g < POOL_FRAMES; g++)
+        pt_slot_mark[g] = FRAME_WORDS;
+}
+
 /* Free frame t becomes the kernel template: kernel state, owning itself,
  * user half zero, kernel half copied from boot_pml4; recorded. */
 /*@ requires paging_valid: PagingValid;
@@ -50,7 +66,7 @@ static bool vm_owned_by(uint32_t f, uint32_t r)
     requires PmmFrame(t) && pmm_desc_state[t] == FRAME_FREE;
     assigns pmm_desc_state[t], pmm_desc_owner[t], pmm_desc_level[t], pmm_desc_prefix[t],
             pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
-            frame_pool[t][0 .. FRAME_WORDS - 1], vm_kernel_template;
+            frame_pool[t][0 .. FRAME_WORDS - 1], vm_kernel_template, pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures template_valid: VmValid && vm_kernel_template == t;
     ensures template_self: pmm_desc_owner[t] == t;
     ensures template_user_empty: UserHalfEmpty(t);
@@ -59,7 +75,8 @@ static bool vm_owned_by(uint32_t f, uint32_t r)
 */
 static void vm_template_fill(uint32_t t)
 {
-    pmm_claim(t, FRAME_KERNEL, PMM_SELF, PMM_LEVEL_ROOT, 0);
+    vm_marks_init();
+    pmm_claim(t, FRAME_WORDS, FRAME_KERNEL, PMM_SELF, PMM_LEVEL_ROOT, 0);
     /*@ loop invariant VM_KERNEL_FIRST <= i <= FRAME_WORDS;
         loop invariant \forall integer j; VM_KERNEL_FIRST <= j < i ==> frame_pool[t][j] == boot_pml4[j];
         loop invariant \forall integer j; 0 <= j < VM_KERNEL_FIRST ==> frame_pool[t][j] == 0;
@@ -136,12 +153,24 @@ mm_status vm_space_destroy(uint32_t root)
           (!Owned{Pre}(g, root) ==> pmm_desc_state[g] == \at(pmm_desc_state[g], Pre));
         loop invariant todo: \forall integer g; PmmFrame(g) && (f <= g || g == root) ==>
           pmm_desc_state[g] == \at(pmm_desc_state[g], Pre);
-        loop assigns f, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top;
+        loop invariant marks: \forall integer g; PmmFrame(g) && pt_slot_mark[g] != \at(pt_slot_mark[g], Pre) ==>
+          pmm_desc_state[g] == FRAME_FREE && pt_slot_mark[g] == FRAME_WORDS;
+        loop invariant free_marks: \forall integer g, w; PmmFrame(g) && pmm_desc_state[g] == FRAME_FREE &&
+          pt_slot_mark[g] <= w < FRAME_WORDS ==> frame_pool[g][w] == 0;
+        loop assigns f, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top,
+                     pt_slot_mark[0 .. POOL_FRAMES - 1];
         loop variant top - f;
     */
     for (uint32_t f = 0; f < top; f++)
-        if (f != root && vm_owned_by(f, root))
+        if (f != root && vm_owned_by(f, root)) {
+            /* A table below the root keeps its mark: its words from the
+             * mark on are zero. A user frame's words are anything. */
+            if (pmm_desc_state[f] == FRAME_USER)
+                pt_slot_mark[f] = FRAME_WORDS;
+            //@ assert clean_above: \forall integer w; pt_slot_mark[f] <= w < FRAME_WORDS ==> frame_pool[f][w] == 0;
             pmm_free(f);
+        }
+    pt_slot_mark[root] = FRAME_WORDS;   /* its kernel half is set */
     pmm_free(root);
     return MM_OK;
 }
@@ -260,7 +289,10 @@ static __attribute__((noinline)) uint32_t vm_next_present(uint32_t t, uint32_t f
 */
 static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint32_t c)
 {
-    pmm_claim(c, FRAME_TABLE, s, lvl, (uint64_t)t * 512 + i);
+    /* c's words from its mark on are zero (SlotMarksOk): only those below
+     * are written, a few for a frame that was a sparse table last. */
+    uint32_t dirty = pt_slot_mark[c] < FRAME_WORDS ? pt_slot_mark[c] : FRAME_WORDS;
+    pmm_claim(c, dirty, FRAME_TABLE, s, lvl, (uint64_t)t * 512 + i);
     //@ assert claimed: TableOf(c, s, lvl) && TableOk(c) && TablesOk;
     //@ assert owners_claimed: OwnersLive;
     /*@ assert shared_before: SpacesShareKernel && VmTemplateOk && t != vm_kernel_template &&

@@ -323,6 +323,31 @@ static void alloc_free_random(void **state)
                          model[i] ? (enum frame_state)(model[i] - 1) : FRAME_FREE);
 }
 
+/* covers: pmm_claim.alloc_fresh_zeroed pmm_claim.alloc_fresh_owned pmm_claim.alloc_fresh_count pmm_claim.below_top */
+static void claim_below_zeroes_the_dirty_words(void **state)
+{
+    (void)state;
+    static const uint32_t dirty[] = { 0, 1, 7, 8, 9, 300, FRAME_WORDS };
+    for (unsigned k = 0; k < sizeof dirty / sizeof dirty[0]; k++) {
+        uint32_t f = pmm_find_free(), n = dirty[k];
+        assert_int_not_equal(f, PMM_NONE);
+        memset(frame_pool[f], 0, PAGE_SIZE);
+        for (uint32_t w = 0; w < n; w++)              /* what a table left below its mark */
+            frame_pool[f][w] = 0xA5A5A5A5A5A5A5A5ull ^ w;
+        fill_frame(f + 1, 0x77);                      /* a neighbour */
+        uint32_t before = pmm_free_count();
+        pmm_claim(f, n, FRAME_TABLE, 5, 2, 100 + k);
+        assert_true(frame_is_zero(f));
+        assert_int_equal(frame_pool[f + 1][5], 0x77 ^ 5);
+        assert_int_equal(pmm_state(f), FRAME_TABLE);
+        assert_int_equal(pmm_owner(f), 5);
+        assert_int_equal(pmm_level(f), 2);
+        assert_int_equal(pmm_prefix(f), 100 + k);
+        assert_int_equal(pmm_free_count(), before - 1);
+        assert_true(f < pmm_top);
+    }
+}
+
 int main(void)
 {
     host_seed();
@@ -336,6 +361,8 @@ int main(void)
         HOST_REP_TEST(alloc_returns_zeroed_frame, setup_small_pool_rep),
         HOST_REP_TEST(claim_copy_copies_source, setup_small_pool_rep),
         HOST_REP_TEST(alloc_many_all_zeroed_and_distinct, setup_small_pool_rep),
+        cmocka_unit_test_setup(claim_below_zeroes_the_dirty_words, setup_small_pool),
+        HOST_REP_TEST(claim_below_zeroes_the_dirty_words, setup_small_pool_rep),
         cmocka_unit_test_setup(free_refusals_change_nothing, setup_small_pool),
         cmocka_unit_test_setup(free_table_and_user_frames, setup_small_pool),
         cmocka_unit_test_setup(exhaustion_and_recovery, setup_small_pool),

@@ -53,6 +53,10 @@ const char *vm_valid_by_scan(void)
     for (uint32_t f = 0; f < POOL_FRAMES; f++) {
         uint8_t st = pmm_desc_state[f];
         nfree += st == FRAME_FREE;
+        if (st == FRAME_FREE)
+            for (uint32_t w = pt_slot_mark[f]; w < FRAME_WORDS; w++)
+                if (frame_pool[f][w] != 0)
+                    return "SlotMarksOk (a free frame's word set at or above its mark)";
         if (st != FRAME_TABLE && st != FRAME_USER)
             continue;
         uint32_t o = pmm_desc_owner[f];
