@@ -147,14 +147,16 @@ static int cb_same(uint32_t p, uint32_t c, uint32_t pages)
 #define CB_PAIRS 4
 #define CB_BATCH_PAGES 64
 
-/* The writes any copying clone makes, done with libc's memcpy and memset:
- * the root copied from a template frame, `tables` frames zeroed, `pages`
- * frames copied. The fewest a clone that keeps the design's isolation
- * properties can make: the child owns its root, tables and pages
- * (ownership, clone_fresh), so it writes each once, and a frame taken
- * from the pool holds what its last owner left, so a table is zeroed. */
+/* The writes a copying clone of this design makes at least, done with
+ * libc's memcpy: the root copied from a template frame and `pages` frames
+ * copied. The child owns its root, tables and pages (ownership,
+ * clone_fresh), so it writes each. A table costs only its entries and the
+ * words below its frame's slot mark: a frame comes back from the pool zero
+ * from its mark on (SlotMarksOk), and a table's last owner set a few slots
+ * in this loop, so the tables' words are left out (`tables` only says how
+ * many the clone took). */
 struct cb_floor {
-    unsigned char *tmpl, *src, *dst; /* 1, pages, 1 + tables + pages frames */
+    unsigned char *tmpl, *src, *dst; /* 1, pages, 1 + pages frames */
     uint32_t tables, pages;
 };
 
@@ -162,8 +164,7 @@ static void cb_floor_writes(const struct cb_floor *fl)
 {
     unsigned char *d = fl->dst;
     memcpy(d, fl->tmpl, PAGE_SIZE);
-    memset(d + PAGE_SIZE, 0, (size_t)fl->tables * PAGE_SIZE);
-    memcpy(d + (size_t)(1 + fl->tables) * PAGE_SIZE, fl->src, (size_t)fl->pages * PAGE_SIZE);
+    memcpy(d + PAGE_SIZE, fl->src, (size_t)fl->pages * PAGE_SIZE);
     __asm__ volatile("" : : "r"(d) : "memory");
 }
 
@@ -188,7 +189,7 @@ static void cb_keep_min(double *best, double v)
 struct cb_refs {
     double memcpy_ns;         /* memcpy of the N pages */
     double floor_ns;          /* cb_floor_writes */
-    uint32_t tables;          /* tables the clone took (floor_ns zeroes as many) */
+    uint32_t tables;          /* tables the clone took (reported; not in floor_ns) */
 };
 
 /* One round's buffers: memcpy from src to dst; the floor's writes from src. */
@@ -199,7 +200,7 @@ struct cb_pair {
 
 static void cb_pair_alloc(struct cb_pair *b, uint32_t pages, uint32_t tables)
 {
-    size_t n = (size_t)pages * PAGE_SIZE, fn = (size_t)(1 + tables + pages) * PAGE_SIZE;
+    size_t n = (size_t)pages * PAGE_SIZE, fn = (size_t)(1 + pages) * PAGE_SIZE;
     b->src = aligned_alloc(PAGE_SIZE, n);
     b->dst = aligned_alloc(PAGE_SIZE, n);
     b->fl = (struct cb_floor){ aligned_alloc(PAGE_SIZE, PAGE_SIZE), b->src, aligned_alloc(PAGE_SIZE, fn),
@@ -214,9 +215,9 @@ static void cb_pair_alloc(struct cb_pair *b, uint32_t pages, uint32_t tables)
 static int cb_pair_ok(const struct cb_pair *b)
 {
     size_t n = (size_t)b->fl.pages * PAGE_SIZE;
-    const unsigned char *last = b->fl.dst + (size_t)(1 + b->fl.tables) * PAGE_SIZE + n - 1;
+    const unsigned char *last = b->fl.dst + PAGE_SIZE + n - 1;
     return b->dst[n - 1] == 0x5a && b->fl.dst[0] == 0x33 && *last == 0x5a &&
-           (b->fl.tables == 0 || b->fl.dst[PAGE_SIZE] == 0);
+           b->fl.dst[PAGE_SIZE] == 0x5a;
 }
 
 static void cb_pair_free(struct cb_pair *b)
@@ -230,8 +231,8 @@ static void cb_pair_free(struct cb_pair *b)
 /* Times (ns; how they are taken: below) of vm_space_clone and vm_space_destroy of parent p with
  * `pages` pages and, when refs is not NULL, what clone is compared with:
  * memcpy of as many pages between two touched buffers (the fastest of
- * CB_PAIRS pairs, see above) and the clone's own writes (cb_floor_writes,
- * with as many tables as the clone took).
+ * CB_PAIRS pairs, see above) and the clone's own writes (cb_floor_writes:
+ * its root and its pages).
  * The samples are taken in CB_PAIRS rounds, and in each round every side
  * runs in a block of its own: clones (each destroyed after its sample),
  * then memcpys between pair k, then the writes from pair k's source. So

@@ -59,9 +59,15 @@ CAUSES = {
         "caches (2026-12-06). "
         "A small clone is dominated by its "
         "fixed cost: a root (a copy of the kernel template, whose user half is "
-        "empty: one pass over the frame) and three tables zeroed, and the "
+        "empty: one pass over the frame), three tables, and the "
         "present slots of the parent's root, directory-pointer, directory and "
-        "page tables found. Runs of empty slots are crossed by vm_next_present, "
+        "page tables found. A table is zeroed only below its frame's slot mark: "
+        "a free frame is zero from its mark on (SlotMarksOk's part for free "
+        "frames, since 2026-12-07), because destroy and munmap leave a page "
+        "table's mark as it was and give a user frame's the whole frame, so a "
+        "table that was a sparse table last is a few words to zero, not 4 KiB "
+        "(clone at N=1 0.26-0.36 -> 0.17-0.18 us in alternating clonebench runs, "
+        "clone/memcpy 5.9-6.3 -> 3.7-4.0). Runs of empty slots are crossed by vm_next_present, "
         "not by a pass of the clone loop per slot (clone at N=1 1.69 -> 0.88 us, "
         "make bench, 2026-12-05), eight slots per step (0.71 us; these figures "
         "still include the clock's own 20 ns, and were measured on another "
@@ -75,12 +81,16 @@ CAUSES = {
         "64 pages from 3.2 to 2.9 us (1.35-1.38 -> 1.22). The price is 2 % more "
         "proof goals (5,107 instead of 5,006: SlotMarksOk is one more part of "
         "every VmValid goal). "
-        "What is left at N=1 is mostly the writes any copying clone makes "
-        "(the floor below) and the descriptors (the kernel and this bench are "
+        "What is left at N=1 is mostly the root's copy and the page's (the "
+        "floor below) and the descriptors (the kernel and this bench are "
         "built with -flto, so the per-entry accessors of paging.c are inlined "
-        "there). At N=1 no copying design can come near memcpy of one page; "
-        "sharing the parent's pages and tables (copy-on-write) is what would, "
-        "and it changes clone_fresh, a proven property."),
+        "there). A root freed by destroy still holds the template's kernel "
+        "half and a user half zero from its mark on, so taking it back as a "
+        "root would leave about one page's copy; that needs the free frame's "
+        "kernel half in the invariant, which paging's operations cannot state "
+        "(the template is vmspace's), and is not done. Sharing the parent's "
+        "pages (copy-on-write) would change clone_fresh, a proven property, "
+        "and the ownership the isolation properties rest on."),
     "fork": (
         "Isola copies every user page at fork (no copy-on-write), so a fork "
         "after touching N pages costs the clone above (1 write per word) "
@@ -228,8 +238,8 @@ def cpu_split(c):
 
 
 def floor_what(c):
-    """What the floor writes for clone row c: 'root copied, 3 tables zeroed, 1 page copied'."""
-    return "root copied, %d table%s zeroed, %s copied" % (c["tables"], "s" * (c["tables"] != 1), pages(c["pages"]))
+    """What the floor writes for clone row c: 'root copied, 1 page copied'."""
+    return "root copied, %s copied" % pages(c["pages"])
 
 
 def prove_passes(modules):
@@ -449,13 +459,15 @@ def section_clone(h, wk):
         % (mode, "CPUID reports ERMS: one rep stosq / rep movsq per frame" if mode == "rep"
            else "no ERMS: an unrolled loop of 8-byte moves"),
         "",
-        "The writes column times the writes alone that a copying clone of N pages makes, with "
-        "libc's memcpy and memset between touched buffers (fastest of the same buffer pairs): the "
-        "root copied from a template frame, every table the clone took zeroed (%s: the frames "
-        "clone took from the pool less the root and the N pages) and the N pages copied. It is "
-        "the floor of clone/memcpy for any clone whose child owns fresh frames, which the design "
-        "requires (ownership, clone_fresh)."
-        % ", ".join("%d at N=%d" % (c["tables"], c["pages"]) for c in h["clone"] if "tables" in c),
+        "The writes column times the writes alone that a copying clone of N pages makes in this "
+        "design, with libc's memcpy between touched buffers (fastest of the same buffer pairs): "
+        "the root copied from a template frame and the N pages copied. The child owns its root, "
+        "tables and pages (ownership, clone_fresh), so it writes each; a table costs only its "
+        "entries and the words below its frame's slot mark, since a frame comes back from the "
+        "pool zero from its mark on (SlotMarksOk), and those few words are left out (the clone "
+        "took %s: the frames it took from the pool less the root and the N pages). It is the "
+        "floor of clone/memcpy for a clone whose root is a copy of the template."
+        % ", ".join("%d tables at N=%d" % (c["tables"], c["pages"]) for c in h["clone"] if "tables" in c),
         "",
         "The three sides are timed in 4 rounds, and in each round every side runs in a block of "
         "its own: clones (each destroyed after its sample), then memcpys, then the writes. So "
@@ -588,18 +600,19 @@ def floor_finding(r):
         return ""
     c = max(rows, key=lambda c: c["ratio"])
     floor = c["floor_us"] / c["memcpy_us"]
-    verdict = ("so the goal of %g is out of reach for any copying clone at this size"
+    verdict = ("so the goal of %g is out of reach for it at this size"
                if floor > CLONE_LIMIT else
                "and that floor is under the goal of %g, so at this size the gap is the code's, "
                "not the design's") % CLONE_LIMIT
     return ("Measured in this run, how much of it is the design and how much the code: at %s, the "
-            "writes alone that a copying clone makes (%s, with libc's memcpy and memset, timed in "
+            "writes alone that a copying clone makes (%s, with libc's memcpy, timed in "
             "the same run as clone and memcpy) take %s us, **%s x memcpy**. Each child owns "
             "its root, tables and pages (ownership, clone_fresh), so a clone writes at least those "
-            "frames, and a table taken from the pool holds what its last owner left, so it is "
-            "zeroed: no copying clone gets below that ratio, whatever its code, %s. "
+            "frames; its root is a copy of the template (one pass over a frame), and a table "
+            "costs its entries and the few words below its frame's slot mark: no clone of this "
+            "design gets below that ratio, whatever its code, %s. "
             "Isola's clone is **%s x those writes**; "
-            "the rest is the slot scan, the descriptors and the entries (above)."
+            "the rest is the slot scan, the descriptors, the tables' words and the entries (above)."
             % (pages(c["pages"]), floor_what(c), fmt(c["floor_us"]), fmt(floor), verdict,
                fmt(c["clone_us"] / c["floor_us"])))
 
