@@ -212,7 +212,7 @@ def summary_rows(r):
             rows.append(("writes alone of a copying clone of %s: %s (host, libc)" % (pages(c["pages"]), floor_what(c)),
                          fmt(c["floor_us"]) + " us", "memcpy " + fmt(c["memcpy_us"]) + " us",
                          fmt(c["floor_us"] / c["memcpy_us"]) + " (time)",
-                         "- (the lowest clone/memcpy a copying clone can reach)"))
+                         "- (the lowest clone/memcpy a clone of this design can reach)"))
     p = r.get("prove")
     if p:
         for label, name, goal in PROVE_RUNS:
