@@ -583,7 +583,6 @@ mm_status vm_prune(uint32_t root, uint64_t va)
     /*@ assert prune_no_ref: \forall integer t, k; PmmFrame(t) && pmm_desc_state[t] == FRAME_TABLE &&
           0 <= k < SlotLimit(pmm_desc_level[t]) && frame_pool[t][k] != 0 ==>
             PteFrame(frame_pool[t][k]) != t1; */
-    //@ assert prune_free_marks: FreeMarksOk{Pre} ==> FreeMarksOk;
     (void)pmm_free(t1);
     //@ assert prune_free_after: FreeMarksOk{Pre} ==> FreeMarksOk;
     //@ assert prune_table_marks: TableMarksOk{Pre} ==> TableMarksOk;

@@ -164,7 +164,6 @@ static void pmm_zero_below(uint32_t f, uint32_t n)
 #pragma GCC unroll 8
     /*@ loop invariant 0 <= w <= n;
         loop invariant \forall integer k; 0 <= k < w ==> frame_pool[f][k] == 0;
-        loop invariant \forall integer k; n <= k < FRAME_WORDS ==> frame_pool[f][k] == 0;
         loop assigns w, frame_pool[f][0 .. n - 1];
         loop variant n - w; */
     for (uint32_t w = 0; w < n; w++)

@@ -324,7 +324,7 @@ static void alloc_free_random(void **state)
 }
 
 /* covers: pmm_claim.alloc_fresh_zeroed pmm_claim.alloc_fresh_owned pmm_claim.alloc_fresh_count pmm_claim.below_top */
-static void claim_below_zeroes_the_dirty_words(void **state)
+static void claim_zeroes_only_the_dirty_words(void **state)
 {
     (void)state;
     static const uint32_t dirty[] = { 0, 1, 7, 8, 9, 300, FRAME_WORDS };
@@ -361,8 +361,8 @@ int main(void)
         HOST_REP_TEST(alloc_returns_zeroed_frame, setup_small_pool_rep),
         HOST_REP_TEST(claim_copy_copies_source, setup_small_pool_rep),
         HOST_REP_TEST(alloc_many_all_zeroed_and_distinct, setup_small_pool_rep),
-        cmocka_unit_test_setup(claim_below_zeroes_the_dirty_words, setup_small_pool),
-        HOST_REP_TEST(claim_below_zeroes_the_dirty_words, setup_small_pool_rep),
+        cmocka_unit_test_setup(claim_zeroes_only_the_dirty_words, setup_small_pool),
+        HOST_REP_TEST(claim_zeroes_only_the_dirty_words, setup_small_pool_rep),
         cmocka_unit_test_setup(free_refusals_change_nothing, setup_small_pool),
         cmocka_unit_test_setup(free_table_and_user_frames, setup_small_pool),
         cmocka_unit_test_setup(exhaustion_and_recovery, setup_small_pool),
