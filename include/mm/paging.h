@@ -28,9 +28,17 @@
  * raises the mark past its slot (pt_mark_slot); a new table starts at 0.
  * It only bounds: clearing a slot leaves the mark where it was. A free
  * frame's mark bounds its words the same way: a page table keeps its mark
- * when freed, a freed user frame or root gets FRAME_WORDS, so a frame
- * taken back as a table is zeroed only below its mark. */
+ * when freed, a freed user frame gets FRAME_WORDS, so a frame taken back as
+ * a table is zeroed only below its mark. A freed root keeps its mark too:
+ * from there on it holds the template's words (FreeRootsOk), so a frame
+ * taken back as a root is zeroed only below its mark, and its kernel half
+ * is not written at all. */
 extern uint16_t pt_slot_mark[POOL_FRAMES];
+
+/* The kernel template's frame index (include/mm/vmspace.h; PMM_NONE before
+ * vm_template_init). Declared here for FreeRootsOk: a free frame last used
+ * as a root keeps the template's words from its mark on. */
+extern uint32_t vm_kernel_template;
 
 #include "../../spec/paging.acsl"
 

@@ -156,6 +156,41 @@ uint32_t pmm_find_free(void);
 void pmm_claim(uint32_t f, uint32_t dirty, enum frame_state st, uint32_t owner, uint8_t level,
                uint64_t prefix);
 
+/* pmm_claim for a frame whose words from dirty on the caller knows and
+ * keeps (a root taken back as a root: the template's words there): the
+ * words below dirty are zeroed, the others are left as they are. Only f's
+ * descriptor and words change. */
+/*@ // pmm_valid: the pool invariant holds on entry (the free counter equals the number of free descriptors).
+    requires pmm_valid: PmmValid;
+    // claim_free: the caller passes a free pool frame f.
+    requires claim_free: PmmFrame(f) && pmm_desc_state[f] == FRAME_FREE;
+    // claim_state: the new state is kernel, table or user.
+    requires claim_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
+    // keep_bound: dirty is a word index or FRAME_WORDS.
+    requires keep_bound: dirty <= FRAME_WORDS;
+    assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
+            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            frame_pool[f][0 .. FRAME_WORDS - 1];
+    // pmm_valid: the free counter still equals the number of free descriptors.
+    ensures pmm_valid: PmmValid;
+    // below_top: nothing at or above pmm_top is allocated, if that held on entry.
+    ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
+    // below_owner_top: every allocated frame lies below its owner's mark, if that held on entry.
+    ensures below_owner_top: PmmBelowOwnerTop{Pre} ==> PmmBelowOwnerTop;
+    // alloc_fresh_owned: f has state st, the given owner (f itself for PMM_SELF), level and prefix.
+    ensures alloc_fresh_owned: pmm_desc_state[f] == st &&
+                               pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
+                               pmm_desc_level[f] == level && pmm_desc_prefix[f] == prefix;
+    // keep_zeroed: every word of f below dirty is zero.
+    ensures keep_zeroed: \forall integer w; 0 <= w < dirty ==> frame_pool[f][w] == 0;
+    // keep_kept: every word of f from dirty on is what it was.
+    ensures keep_kept: \forall integer w; dirty <= w < FRAME_WORDS ==> frame_pool[f][w] == \old(frame_pool[f][w]);
+    // alloc_fresh_count: one free frame less.
+    ensures alloc_fresh_count: pmm_nfree == \old(pmm_nfree) - 1;
+*/
+void pmm_claim_keep(uint32_t f, uint32_t dirty, enum frame_state st, uint32_t owner, uint8_t level,
+                    uint64_t prefix);
+
 /* pmm_claim for a frame that starts as a copy of frame src instead of zero
  * (fork's copy of a user page): one pass over the frame instead of two.
  * Only f's descriptor and words change. stream changes how, never what:

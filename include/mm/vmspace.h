@@ -16,8 +16,8 @@
  * include/arch/memlayout.h). Entries 256..511 are the kernel half. */
 extern uint64_t boot_pml4[512];
 
-/* The kernel template's frame index (PMM_NONE before vm_template_init). */
-extern uint32_t vm_kernel_template;
+/* vm_kernel_template, the kernel template's frame index (PMM_NONE before
+ * vm_template_init), is declared in include/mm/paging.h. */
 /* pmm_nfree when the clone in progress began (set by vm_space_clone, read
  * by it alone): how many frames the clone has taken so far decides whether
  * it copies a page through the caches or with non-temporal stores. That is

@@ -337,6 +337,7 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
     //@ assert leaves_new: LeavesSameExcept{Mid, Here}(root, va);
     pt_mark_slot(t1, i);
     //@ assert end_free_marks: FreeMarksOk{Pre} ==> FreeMarksOk;
+    //@ assert end_free_roots: FreeRootsOk{Pre} && TemplateKernel{Pre} ==> FreeRootsOk;
 }
 
 /* The table slot i of table t (level >= 2) leads to; when the slot is
@@ -552,6 +553,7 @@ mm_status vm_unmap(uint32_t root, uint64_t va)
     pt_slot_mark[u] = FRAME_WORDS;   /* a free frame's mark bounds its words: a user frame's are anything */
     (void)pmm_free(u);
     //@ assert unmap_free_after: FreeMarksOk{Pre} ==> FreeMarksOk;
+    //@ assert unmap_free_roots: FreeRootsOk{Pre} && TemplateKernel{Pre} ==> FreeRootsOk;
     //@ assert unmap_table_marks: TableMarksOk{Pre} ==> TableMarksOk;
     //@ assert unmap_tables_after: TablesOk;
     tlb_flush_page(va);
@@ -585,6 +587,7 @@ mm_status vm_prune(uint32_t root, uint64_t va)
             PteFrame(frame_pool[t][k]) != t1; */
     (void)pmm_free(t1);
     //@ assert prune_free_after: FreeMarksOk{Pre} ==> FreeMarksOk;
+    //@ assert prune_free_roots: FreeRootsOk{Pre} && TemplateKernel{Pre} ==> FreeRootsOk;
     //@ assert prune_table_marks: TableMarksOk{Pre} ==> TableMarksOk;
     //@ assert prune_tables_after: TablesOk;
     tlb_flush_page(va);   /* also drops the directory entry the CPU may cache */
@@ -612,6 +615,7 @@ mm_status vm_protect(uint32_t root, uint64_t va, uint32_t flags)
     //@ assert protect_tables: TablesOk;
     //@ assert protect_table_marks: TableMarksOk{Pre} ==> TableMarksOk;
     //@ assert protect_free_marks: FreeMarksOk{Pre} ==> FreeMarksOk;
+    //@ assert protect_free_roots: FreeRootsOk{Pre} && TemplateKernel{Pre} ==> FreeRootsOk;
     tlb_flush_page(va);
     return MM_OK;
 }

@@ -143,12 +143,12 @@ static PMM_REP_LOOP void pmm_words_copy_rep(uint64_t *restrict d, const uint64_t
         d[w] = s[w];
 }
 
-/* Frame f, whose words from n on are zero, holds only zeros afterwards:
- * the n words below are written; no other memory changes. */
+/* The n words of frame f below n become zero, the others are kept; no
+ * other memory changes. */
 /*@ requires PmmFrame(f) && n <= FRAME_WORDS;
-    requires clean_above: \forall integer w; n <= w < FRAME_WORDS ==> frame_pool[f][w] == 0;
     assigns frame_pool[f][0 .. FRAME_WORDS - 1];
-    ensures frame_zero: FrameZero(f);
+    ensures zeroed: \forall integer w; 0 <= w < n ==> frame_pool[f][w] == 0;
+    ensures kept: \forall integer w; n <= w < FRAME_WORDS ==> frame_pool[f][w] == \old(frame_pool[f][w]);
 */
 static void pmm_zero_below(uint32_t f, uint32_t n)
 {
@@ -228,11 +228,17 @@ static void pmm_take(uint32_t f, enum frame_state st, uint32_t owner, uint8_t le
     pmm_hint = f + 1;
 }
 
-void pmm_claim(uint32_t f, uint32_t dirty, enum frame_state st, uint32_t owner, uint8_t level,
-               uint64_t prefix)
+void pmm_claim_keep(uint32_t f, uint32_t dirty, enum frame_state st, uint32_t owner, uint8_t level,
+                    uint64_t prefix)
 {
     pmm_zero_below(f, dirty);
     pmm_take(f, st, owner, level, prefix);
+}
+
+void pmm_claim(uint32_t f, uint32_t dirty, enum frame_state st, uint32_t owner, uint8_t level,
+               uint64_t prefix)
+{
+    pmm_claim_keep(f, dirty, st, owner, level, prefix);
 }
 
 /* Frame dst gets the words of frame src (with non-temporal stores if

@@ -97,7 +97,7 @@ uint32_t vm_template_init(void)
 }
 
 /* Free frame r becomes a new space: user half empty, kernel half the
- * template's, its owner mark r + 1 (it owns only r: OwnersLive says no
+ * template's, its slot mark 0, its owner mark r + 1 (it owns only r: OwnersLive says no
  * frame is owned by a free one); nothing else changes. */
 /*@ requires vm_valid: VmValid;
     requires PmmFrame(r) && pmm_desc_state[r] == FRAME_FREE;
@@ -111,10 +111,15 @@ uint32_t vm_template_init(void)
 static void vm_root_init(uint32_t r)
 {
     //@ assert unowned: \forall integer g; PmmFrame(g) && PmmAllocated(g) ==> pmm_desc_owner[g] != r;
-    /* The template's user half is empty (VmTemplateOk), so one copy of it
-     * gives r both halves: one pass over the frame (rep movsq where the
-     * CPU has ERMS) instead of zeroing it and copying the kernel half. */
-    pmm_claim_copy(r, vm_kernel_template, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0, false);
+    /* A frame last used as a root holds the template's words from its mark
+     * on (FreeRootsOk): only the user slots below the mark are written, a
+     * few words after an exit instead of 4 KiB. Any other frame gets one
+     * copy of the template, whose user half is empty (VmTemplateOk): one
+     * pass over the frame (rep movsq where the CPU has ERMS). */
+    if (pmm_level(r) == PMM_LEVEL_ROOT && pt_slot_mark[r] <= VM_KERNEL_FIRST)
+        pmm_claim_keep(r, pt_slot_mark[r], FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0);
+    else
+        pmm_claim_copy(r, vm_kernel_template, FRAME_TABLE, PMM_SELF, PMM_LEVEL_ROOT, 0, false);
     //@ assert halves: UserHalfEmpty(r) && KernelHalfShared(r);
     //@ assert root_space: SpaceRoot(r) && TableOk(r);
     //@ assert tables_ok: TablesOk;
@@ -156,7 +161,8 @@ mm_status vm_space_destroy(uint32_t root)
         loop invariant marks: \forall integer g; PmmFrame(g) && pt_slot_mark[g] != \at(pt_slot_mark[g], Pre) ==>
           pmm_desc_state[g] == FRAME_FREE && pt_slot_mark[g] == FRAME_WORDS;
         loop invariant free_marks: \forall integer g, w; PmmFrame(g) && pmm_desc_state[g] == FRAME_FREE &&
-          pt_slot_mark[g] <= w < FRAME_WORDS ==> frame_pool[g][w] == 0;
+          pmm_desc_level[g] != PMM_LEVEL_ROOT && pt_slot_mark[g] <= w < FRAME_WORDS ==> frame_pool[g][w] == 0;
+        loop invariant free_roots: FreeRootsOk;
         loop assigns f, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top,
                      pt_slot_mark[0 .. POOL_FRAMES - 1];
         loop variant top - f;
@@ -168,9 +174,15 @@ mm_status vm_space_destroy(uint32_t root)
             if (pmm_desc_state[f] == FRAME_USER)
                 pt_slot_mark[f] = FRAME_WORDS;
             //@ assert clean_above: \forall integer w; pt_slot_mark[f] <= w < FRAME_WORDS ==> frame_pool[f][w] == 0;
+            //@ assert not_root: pmm_desc_state[f] == FRAME_TABLE ==> pmm_desc_level[f] != PMM_LEVEL_ROOT;
             pmm_free(f);
         }
-    pt_slot_mark[root] = FRAME_WORDS;   /* its kernel half is set */
+    /* The root keeps its mark: from there on it holds the template's words
+     * (its user slots from the mark on are zero, as is the template's user
+     * half; its kernel half is the template's), so a new space may take it
+     * back without a copy (vm_root_init). */
+    //@ assert root_user: \forall integer w; pt_slot_mark[root] <= w < VM_KERNEL_FIRST ==> frame_pool[root][w] == 0;
+    //@ assert root_template: \forall integer w; pt_slot_mark[root] <= w < FRAME_WORDS ==> frame_pool[root][w] == frame_pool[vm_kernel_template][w];
     pmm_free(root);
     return MM_OK;
 }
@@ -289,9 +301,11 @@ static __attribute__((noinline)) uint32_t vm_next_present(uint32_t t, uint32_t f
 */
 static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint32_t c)
 {
-    /* c's words from its mark on are zero (SlotMarksOk): only those below
-     * are written, a few for a frame that was a sparse table last. */
-    uint32_t dirty = pt_slot_mark[c] < FRAME_WORDS ? pt_slot_mark[c] : FRAME_WORDS;
+    /* c's words from its mark on are zero (SlotMarksOk) unless it was a
+     * root last: only those below are written, a few for a frame that was
+     * a sparse table last. */
+    uint32_t dirty = pmm_level(c) == PMM_LEVEL_ROOT ? FRAME_WORDS :
+                     pt_slot_mark[c] < FRAME_WORDS ? pt_slot_mark[c] : FRAME_WORDS;
     pmm_claim(c, dirty, FRAME_TABLE, s, lvl, (uint64_t)t * 512 + i);
     //@ assert claimed: TableOf(c, s, lvl) && TableOk(c) && TablesOk;
     //@ assert owners_claimed: OwnersLive;

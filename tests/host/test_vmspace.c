@@ -512,6 +512,74 @@ static void slot_marks_bound_tables(void **state)
     assert_int_equal(pmm_free_count(), before);
 }
 
+/* The root's user half and kernel half as a new space has them. */
+static void assert_fresh_root(uint32_t r)
+{
+    for (unsigned i = 0; i < 512; i++)
+        assert_int_equal(frame_pool[r][i], i < 256 ? 0 : boot_pml4[i]);
+}
+
+/* A destroyed space's root stays free with its slot mark and the
+ * template's words from there on (FreeRootsOk). The next space takes it
+ * back with only its user slots below the mark zeroed; with a mark past the
+ * user half it copies the template instead; and a clone that takes two
+ * freed roots, one as its root and one as a table, zeroes the table whole
+ * (its kernel half is not zero). Each way, the words are exactly a new
+ * space's, and VmValid holds throughout. */
+/* covers: vm_space_create.user_half_empty vm_space_create.kernel_half_shared vm_space_destroy.vm_valid */
+static void freed_roots_taken_back(void **state)
+{
+    (void)state;
+    uint32_t before = pmm_free_count();
+    uint32_t p = vm_space_create();
+    assert_int_not_equal(p, PMM_NONE);
+    /* user slots 0 and 3 of the root set: its mark is 4 */
+    assert_int_equal(vm_space_map(p, 0x1000, VM_WRITE), MM_OK);
+    assert_int_equal(vm_space_map(p, (3ull << 39) | 0x2000, VM_WRITE), MM_OK);
+    assert_int_equal(pt_slot_mark[p], 4);
+    assert_int_equal(vm_space_destroy(p), MM_OK);
+    assert_int_equal(pmm_free_count(), before);
+    assert_int_equal(pmm_state(p), FRAME_FREE);
+    assert_int_equal(pt_slot_mark[p], 4);                     /* kept */
+    assert_int_not_equal(frame_pool[p][0], 0);                /* below the mark: left dirty */
+    assert_null(vm_valid_by_scan());
+
+    uint32_t r = vm_space_create();                          /* taken back, slots 0..3 zeroed */
+    assert_int_equal(r, p);
+    assert_int_equal(pt_slot_mark[r], 0);
+    assert_fresh_root(r);
+    assert_null(vm_valid_by_scan());
+    assert_int_equal(vm_space_destroy(r), MM_OK);
+
+    pt_slot_mark[p] = 300;                                   /* still true of its words */
+    assert_null(vm_valid_by_scan());
+    r = vm_space_create();                                   /* a copy of the template */
+    assert_int_equal(r, p);
+    assert_fresh_root(r);
+    assert_null(vm_valid_by_scan());
+    assert_int_equal(vm_space_destroy(r), MM_OK);
+
+    /* Two adjacent freed roots, then a clone of a one-page parent made
+     * above them: its root takes the first, its top table the second. */
+    uint32_t x1 = vm_space_create(), x2 = vm_space_create();
+    uint32_t parent = vm_space_create();
+    assert_int_equal(x2, x1 + 1);
+    assert_int_equal(vm_space_map(parent, 0x1000, VM_WRITE), MM_OK);
+    assert_int_equal(vm_space_destroy(x1), MM_OK);
+    assert_int_equal(vm_space_destroy(x2), MM_OK);
+    uint32_t c = vm_space_clone(parent);
+    assert_int_equal(c, x1);
+    assert_int_equal(frame_of(frame_pool[c][0]), x2);
+    assert_int_equal(pmm_level(x2), 3);
+    for (unsigned i = 1; i < 512; i++)
+        assert_int_equal(frame_pool[x2][i], 0);
+    assert_null(vm_valid_by_scan());
+    assert_int_equal(vm_lookup(c, 0x1000).status, MM_OK);
+    assert_int_equal(vm_space_destroy(c), MM_OK);
+    assert_int_equal(vm_space_destroy(parent), MM_OK);
+    assert_int_equal(pmm_free_count(), before);
+}
+
 /* A clone larger than VM_CLONE_CACHED_FRAMES (1024 frames) copies its
  * later pages with non-temporal stores (nt_copy_frame): every page of a
  * 1500-page space, read back right after the clone, is its own copy with
@@ -739,6 +807,7 @@ int main(void)
         cmocka_unit_test_setup(clone_destroy_cycles_keep_count, setup_pool),
         cmocka_unit_test_setup(clone_streams_large_space, setup_pool),
         cmocka_unit_test_setup(slot_marks_bound_tables, setup_pool),
+        cmocka_unit_test_setup(freed_roots_taken_back, setup_pool),
         cmocka_unit_test_setup(clone_out_of_memory_at_every_allocation, setup_pool),
         cmocka_unit_test_setup(paging_ops_keep_vm_valid, setup_pool),
         HOST_REP_TEST(clone_matches_model, setup_pool_rep),

@@ -53,10 +53,14 @@ const char *vm_valid_by_scan(void)
     for (uint32_t f = 0; f < POOL_FRAMES; f++) {
         uint8_t st = pmm_desc_state[f];
         nfree += st == FRAME_FREE;
+        /* From its mark on, a free frame holds zeros, or the template's
+         * words if it was a root last (FreeMarksOk, FreeRootsOk). */
+        bool was_root = pmm_desc_level[f] == PMM_LEVEL_ROOT;
         if (st == FRAME_FREE)
             for (uint32_t w = pt_slot_mark[f]; w < FRAME_WORDS; w++)
-                if (frame_pool[f][w] != 0)
-                    return "SlotMarksOk (a free frame's word set at or above its mark)";
+                if (frame_pool[f][w] != (was_root ? frame_pool[vm_kernel_template][w] : 0))
+                    return was_root ? "SlotMarksOk (a free root's word not the template's at or above its mark)"
+                                    : "SlotMarksOk (a free frame's word set at or above its mark)";
         if (st != FRAME_TABLE && st != FRAME_USER)
             continue;
         uint32_t o = pmm_desc_owner[f];
