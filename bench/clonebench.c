@@ -148,23 +148,24 @@ static int cb_same(uint32_t p, uint32_t c, uint32_t pages)
 #define CB_BATCH_PAGES 64
 
 /* The writes a copying clone of this design makes at least, done with
- * libc's memcpy: the root copied from a template frame and `pages` frames
- * copied. The child owns its root, tables and pages (ownership,
- * clone_fresh), so it writes each. A table costs only its entries and the
- * words below its frame's slot mark: a frame comes back from the pool zero
- * from its mark on (SlotMarksOk), and a table's last owner set a few slots
- * in this loop, so the tables' words are left out (`tables` only says how
- * many the clone took). */
+ * libc's memcpy: `pages` frames copied. The child owns its root, tables and
+ * pages (ownership, clone_fresh), so it writes each. A table costs only its
+ * entries and the words below its frame's slot mark: a frame comes back
+ * from the pool zero from its mark on (SlotMarksOk), and a table's last
+ * owner set a few slots in this loop. The root costs its user slots below
+ * its mark: a root freed by destroy holds the template's words from its
+ * mark on (FreeRootsOk), and this loop's clone takes back the root the last
+ * one freed. So the tables' and the root's few words are left out
+ * (`tables` only says how many tables the clone took). */
 struct cb_floor {
-    unsigned char *tmpl, *src, *dst; /* 1, pages, 1 + pages frames */
+    unsigned char *src, *dst; /* pages frames each */
     uint32_t tables, pages;
 };
 
 static void cb_floor_writes(const struct cb_floor *fl)
 {
     unsigned char *d = fl->dst;
-    memcpy(d, fl->tmpl, PAGE_SIZE);
-    memcpy(d + PAGE_SIZE, fl->src, (size_t)fl->pages * PAGE_SIZE);
+    memcpy(d, fl->src, (size_t)fl->pages * PAGE_SIZE);
     __asm__ volatile("" : : "r"(d) : "memory");
 }
 
@@ -200,31 +201,26 @@ struct cb_pair {
 
 static void cb_pair_alloc(struct cb_pair *b, uint32_t pages, uint32_t tables)
 {
-    size_t n = (size_t)pages * PAGE_SIZE, fn = (size_t)(1 + pages) * PAGE_SIZE;
+    size_t n = (size_t)pages * PAGE_SIZE;
     b->src = aligned_alloc(PAGE_SIZE, n);
     b->dst = aligned_alloc(PAGE_SIZE, n);
-    b->fl = (struct cb_floor){ aligned_alloc(PAGE_SIZE, PAGE_SIZE), b->src, aligned_alloc(PAGE_SIZE, fn),
-                               tables, pages };
+    b->fl = (struct cb_floor){ b->src, aligned_alloc(PAGE_SIZE, n), tables, pages };
     memset(b->src, 0x5a, n);
     memset(b->dst, 0, n);
-    memset(b->fl.tmpl, 0x33, PAGE_SIZE);
-    memset(b->fl.dst, 0x11, fn);
+    memset(b->fl.dst, 0x11, n);
 }
 
 /* The pair's buffers hold what memcpy and the floor's writes put there. */
 static int cb_pair_ok(const struct cb_pair *b)
 {
     size_t n = (size_t)b->fl.pages * PAGE_SIZE;
-    const unsigned char *last = b->fl.dst + PAGE_SIZE + n - 1;
-    return b->dst[n - 1] == 0x5a && b->fl.dst[0] == 0x33 && *last == 0x5a &&
-           b->fl.dst[PAGE_SIZE] == 0x5a;
+    return b->dst[n - 1] == 0x5a && b->fl.dst[0] == 0x5a && b->fl.dst[n - 1] == 0x5a;
 }
 
 static void cb_pair_free(struct cb_pair *b)
 {
     free(b->src);
     free(b->dst);
-    free(b->fl.tmpl);
     free(b->fl.dst);
 }
 
@@ -232,7 +228,7 @@ static void cb_pair_free(struct cb_pair *b)
  * `pages` pages and, when refs is not NULL, what clone is compared with:
  * memcpy of as many pages between two touched buffers (the fastest of
  * CB_PAIRS pairs, see above) and the clone's own writes (cb_floor_writes:
- * its root and its pages).
+ * its pages).
  * The samples are taken in CB_PAIRS rounds, and in each round every side
  * runs in a block of its own: clones (each destroyed after its sample),
  * then memcpys between pair k, then the writes from pair k's source. So

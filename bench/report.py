@@ -58,8 +58,7 @@ CAUSES = {
         "took 0.8-1.1 x memcpy so and 1.0-1.6 x with every page through the "
         "caches (2026-12-06). "
         "A small clone is dominated by its "
-        "fixed cost: a root (a copy of the kernel template, whose user half is "
-        "empty: one pass over the frame), three tables, and the "
+        "fixed cost: a root, three tables, and the "
         "present slots of the parent's root, directory-pointer, directory and "
         "page tables found. A table is zeroed only below its frame's slot mark: "
         "a free frame is zero from its mark on (SlotMarksOk's part for free "
@@ -81,14 +80,21 @@ CAUSES = {
         "64 pages from 3.2 to 2.9 us (1.35-1.38 -> 1.22). The price is 2 % more "
         "proof goals (5,107 instead of 5,006: SlotMarksOk is one more part of "
         "every VmValid goal). "
-        "What is left at N=1 is mostly the root's copy and the page's (the "
-        "floor below) and the descriptors (the kernel and this bench are "
+        "The root is not copied either when a new space takes back a root that "
+        "destroy freed, as fork after exit and this bench's clone after destroy "
+        "do (vm_space_create takes the lowest free frame): a freed root keeps "
+        "its slot mark, and from there on it holds the template's words, zero "
+        "user slots and the template's kernel half (FreeRootsOk, part of "
+        "SlotMarksOk since 2026-12-07, kept by every operation because no "
+        "operation writes a free frame or the template), so only its user "
+        "slots below the mark are zeroed (pmm_claim_keep); any other frame "
+        "becomes a root as a copy of the template (one pass over the frame). "
+        "In alternating clonebench runs the one-page clone went from 0.160 to "
+        "0.120 us (clone/memcpy 3.84 -> 2.88; the loop 0.34-0.35 -> 0.21-0.22 us). "
+        "What is left at N=1 is the page's copy (the floor below) and the "
+        "descriptors, the scan and the entries (the kernel and this bench are "
         "built with -flto, so the per-entry accessors of paging.c are inlined "
-        "there). A root freed by destroy still holds the template's kernel "
-        "half and a user half zero from its mark on, so taking it back as a "
-        "root would leave about one page's copy; that needs the free frame's "
-        "kernel half in the invariant, which paging's operations cannot state "
-        "(the template is vmspace's), and is not done. Sharing the parent's "
+        "there). Sharing the parent's "
         "pages (copy-on-write) would change clone_fresh, a proven property, "
         "and the ownership the isolation properties rest on."),
     "fork": (
@@ -238,8 +244,8 @@ def cpu_split(c):
 
 
 def floor_what(c):
-    """What the floor writes for clone row c: 'root copied, 1 page copied'."""
-    return "root copied, %s copied" % pages(c["pages"])
+    """What the floor writes for clone row c: '1 page copied'."""
+    return "%s copied" % pages(c["pages"])
 
 
 def prove_passes(modules):
@@ -461,12 +467,13 @@ def section_clone(h, wk):
         "",
         "The writes column times the writes alone that a copying clone of N pages makes in this "
         "design, with libc's memcpy between touched buffers (fastest of the same buffer pairs): "
-        "the root copied from a template frame and the N pages copied. The child owns its root, "
-        "tables and pages (ownership, clone_fresh), so it writes each; a table costs only its "
-        "entries and the words below its frame's slot mark, since a frame comes back from the "
-        "pool zero from its mark on (SlotMarksOk), and those few words are left out (the clone "
-        "took %s: the frames it took from the pool less the root and the N pages). It is the "
-        "floor of clone/memcpy for a clone whose root is a copy of the template."
+        "the N pages copied. The child owns its root, tables and pages (ownership, "
+        "clone_fresh), so it writes each; a table costs only its entries and the words below "
+        "its frame's slot mark, since a frame comes back from the pool zero from its mark on "
+        "(SlotMarksOk), and a root taken back from destroy only its user slots below its mark "
+        "(FreeRootsOk), and those few words are left out (the clone took %s: the frames it took "
+        "from the pool less the root and the N pages). It is the floor of clone/memcpy for a "
+        "clone of this design, about 1: what clone adds to it is the code's."
         % ", ".join("%d tables at N=%d" % (c["tables"], c["pages"]) for c in h["clone"] if "tables" in c),
         "",
         "The three sides are timed in 4 rounds, and in each round every side runs in a block of "
@@ -608,8 +615,8 @@ def floor_finding(r):
             "writes alone that a copying clone makes (%s, with libc's memcpy, timed in "
             "the same run as clone and memcpy) take %s us, **%s x memcpy**. Each child owns "
             "its root, tables and pages (ownership, clone_fresh), so a clone writes at least those "
-            "frames; its root is a copy of the template (one pass over a frame), and a table "
-            "costs its entries and the few words below its frame's slot mark: no clone of this "
+            "frames; a root taken back from destroy costs its user slots below its mark, and a "
+            "table its entries and the few words below its frame's slot mark: no clone of this "
             "design gets below that ratio, whatever its code, %s. "
             "Isola's clone is **%s x those writes**; "
             "the rest is the slot scan, the descriptors, the tables' words and the entries (above)."
