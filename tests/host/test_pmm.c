@@ -161,6 +161,30 @@ static void claim_copy_copies_source(void **state)
     }
 }
 
+/* pmm_claim_copy into a frame that already holds the source's words but
+ * one (the first, the middle or the last): the loop way checks first and
+ * writes nothing into an equal frame, so a check that missed a word would
+ * leave it; and into an equal frame, which stays equal. */
+/* covers: pmm_claim_copy.copy_equal */
+static void claim_copy_into_nearly_equal_frame(void **state)
+{
+    (void)state;
+    uint32_t src = pmm_alloc(FRAME_USER, 9, PMM_LEVEL_DATA, 0);
+    assert_int_not_equal(src, PMM_NONE);
+    fill_frame(src, 0x0123456789ABCDEFull);
+    const uint32_t odd[] = { 0, FRAME_WORDS / 2, FRAME_WORDS - 1, FRAME_WORDS };
+    for (unsigned k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+        uint32_t f = pmm_find_free();
+        assert_int_not_equal(f, PMM_NONE);
+        memcpy(frame_pool[f], frame_pool[src], PAGE_SIZE);
+        if (odd[k] < FRAME_WORDS)
+            frame_pool[f][odd[k]] = ~frame_pool[src][odd[k]];
+        pmm_claim_copy(f, src, FRAME_USER, 9, PMM_LEVEL_DATA, k, false);
+        assert_memory_equal(frame_pool[f], frame_pool[src], PAGE_SIZE);
+        assert_int_equal(pmm_free(f), MM_OK);
+    }
+}
+
 /* covers: pmm_alloc.alloc_fresh_zeroed pmm_alloc.alloc_fresh_was_free pmm_alloc.alloc_fresh_count */
 static void alloc_many_all_zeroed_and_distinct(void **state)
 {
@@ -357,9 +381,11 @@ int main(void)
         cmocka_unit_test_setup(alloc_records_descriptor, setup_small_pool),
         cmocka_unit_test_setup(alloc_returns_zeroed_frame, setup_small_pool),
         cmocka_unit_test_setup(claim_copy_copies_source, setup_small_pool),
+        cmocka_unit_test_setup(claim_copy_into_nearly_equal_frame, setup_small_pool),
         cmocka_unit_test_setup(alloc_many_all_zeroed_and_distinct, setup_small_pool),
         HOST_REP_TEST(alloc_returns_zeroed_frame, setup_small_pool_rep),
         HOST_REP_TEST(claim_copy_copies_source, setup_small_pool_rep),
+        HOST_REP_TEST(claim_copy_into_nearly_equal_frame, setup_small_pool_rep),
         HOST_REP_TEST(alloc_many_all_zeroed_and_distinct, setup_small_pool_rep),
         cmocka_unit_test_setup(claim_zeroes_only_the_dirty_words, setup_small_pool),
         HOST_REP_TEST(claim_zeroes_only_the_dirty_words, setup_small_pool_rep),
