@@ -107,7 +107,14 @@ CAUSES = {
         "the highest frame it held; so an exit scans about as far as the "
         "space's own frames reach, whatever other processes hold above them. "
         "munmap frees the page tables it leaves empty (vm_prune), so a "
-        "process keeps no empty tables for fork to copy. Copy-on-write is the "
+        "process keeps no empty tables for fork to copy. Under QEMU's TCG "
+        "the copy leaves a frame that already holds the source's words "
+        "unwritten (pmm_copy's loop way, since 2026-12-07): a write to a "
+        "frame drops the host code TCG translated from it, and a fork after "
+        "an exit takes back the last child's frames in the same order, so "
+        "without the check every child translated its code again (a small "
+        "fork+exit+wait cycle about 450 us, with it about 70). "
+        "Copy-on-write is the "
         "real fix for large processes, but it changes clone_fresh, a proven "
         "property."),
     "boot": (
