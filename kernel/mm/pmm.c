@@ -241,24 +241,33 @@ void pmm_claim(uint32_t f, uint32_t dirty, enum frame_state st, uint32_t owner, 
     pmm_claim_keep(f, dirty, st, owner, level, prefix);
 }
 
-/* Frames a and b hold the same words. One pass that reads both and
- * branches once, at the end: under QEMU's TCG a branch per word ends a
- * translated block per word, which made a 8192-page fork 2-3 x slower. */
+/* Frames a and b hold the same words. It reads both a line (8 words) at a
+ * time and stops after the first line that differs; within a line it does
+ * not branch: under QEMU's TCG a branch per word ends a translated block
+ * per word, which made an 8192-page fork 2-3 x slower. */
 /*@ requires PmmFrame(a) && PmmFrame(b);
     assigns \nothing;
     ensures equal: \result <==> \forall integer w; 0 <= w < FRAME_WORDS ==> frame_pool[a][w] == frame_pool[b][w];
 */
 static bool pmm_frames_equal(uint32_t a, uint32_t b)
 {
-    uint32_t ndiff = 0;
-#pragma GCC unroll 8
-    /*@ loop invariant 0 <= w <= FRAME_WORDS && 0 <= ndiff <= w;
+    uint32_t ndiff = 0, w = 0;
+    /*@ loop invariant 0 <= w <= FRAME_WORDS && w % 8 == 0 && 0 <= ndiff <= w;
         loop invariant ndiff == 0 <==> \forall integer j; 0 <= j < w ==> frame_pool[a][j] == frame_pool[b][j];
         loop assigns w, ndiff;
         loop variant FRAME_WORDS - w;
     */
-    for (uint32_t w = 0; w < FRAME_WORDS; w++)
-        ndiff += frame_pool[a][w] != frame_pool[b][w];
+    while (w < FRAME_WORDS && ndiff == 0) {
+#pragma GCC unroll 8
+        /*@ loop invariant 0 <= k <= 8 && 0 <= ndiff <= k;
+            loop invariant ndiff == 0 <==> \forall integer j; 0 <= j < w + k ==> frame_pool[a][j] == frame_pool[b][j];
+            loop assigns k, ndiff;
+            loop variant 8 - k;
+        */
+        for (uint32_t k = 0; k < 8; k++)
+            ndiff += frame_pool[a][w + k] != frame_pool[b][w + k];
+        w += 8;
+    }
     return ndiff == 0;
 }
 
