@@ -160,8 +160,7 @@ mm_status vm_space_destroy(uint32_t root)
           pmm_desc_state[g] == \at(pmm_desc_state[g], Pre);
         loop invariant marks: \forall integer g; PmmFrame(g) && pt_slot_mark[g] != \at(pt_slot_mark[g], Pre) ==>
           pmm_desc_state[g] == FRAME_FREE && pt_slot_mark[g] == FRAME_WORDS;
-        loop invariant free_marks: \forall integer g, w; PmmFrame(g) && pmm_desc_state[g] == FRAME_FREE &&
-          pmm_desc_level[g] != PMM_LEVEL_ROOT && pt_slot_mark[g] <= w < FRAME_WORDS ==> frame_pool[g][w] == 0;
+        loop invariant free_marks: FreeMarksOk;
         loop invariant free_roots: FreeRootsOk;
         loop assigns f, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top,
                      pt_slot_mark[0 .. POOL_FRAMES - 1];
