@@ -18,7 +18,9 @@ PROVE_JOBS (default: one per core, so 2 on 2 cores) is how many
 modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
 PROVE_REPLAY=0 proves a module even when its inputs are unchanged since its
-last passing proof (default: that result is replayed; see replay_key);
+last passing proof (default: that result is replayed; see replay_key, and
+when only function bodies changed, only those functions are proved:
+replay_by_function_plan; PROVE_REPLAY=module proves a changed module whole);
 PROVE_HINTS=0 ignores proofs/hints/<module>.hints, which name the prover
 that proves each goal (see read_hints), and starts every prover on every
 goal; --write-hints rewrites those files from the run's results;
@@ -220,6 +222,13 @@ def without_option(argv, name):
 def selected_functions(flags):
     names = last_option(flags, "-wp-fct")
     return None if names is None else [n for n in names.split(",") if n]
+
+
+# Whether src's flags restrict the run to some functions or properties
+# (PROVE_FUNCTIONS, or a -wp-fct or -wp-prop in the flags file: make mutants).
+def partial_flags(src):
+    flags = wp_flags(src)
+    return selected_functions(flags) is not None or last_option(flags, "-wp-prop") is not None
 
 
 # Prover hints: proofs/hints/<module>.hints names, for each goal an SMT
@@ -493,8 +502,14 @@ def prove_functions():
     return os.environ.get("PROVE_FUNCTIONS", "").replace(",", " ").split()
 
 
+# src -> the functions a replay by function proves again (prove_or_replay):
+# set while that module's passes run, as if PROVE_FUNCTIONS named them.
+CHANGED_FUNCTIONS = {}
+
+
 def functions_flags(flags, src=None):
-    names = [n for n in prove_functions() if src is None or defines(src, n)]
+    names = CHANGED_FUNCTIONS.get(src) or \
+        [n for n in prove_functions() if src is None or defines(src, n)]
     if not names:
         return []
     return ["-wp-fct", ",".join(names)] + \
@@ -667,11 +682,10 @@ def attach_properties(goals, report):
                 g.update(axiomatic=axiomatic[key] or None, property=key,
                          part=bare[len(key) + 1:])
             continue
-        call = next(((fn, callee) for fn in functions for callee in functions
-                     if bare.startswith("%s_call_%s_requires" % (fn, callee))),
-                    None)
-        if call:
-            fn, callee = call
+        # the callee may be declared only (defined in another module)
+        fn = next((fn for fn in functions
+                   if re.match(r"%s_call_\w+_requires" % re.escape(fn), bare)), None)
+        if fn:
             rest = bare[len(fn) + 1:]
             m = re.match(r"^(.*?)(?:_(part\d+))?$", rest)
             g.update(function=fn, property=m.group(1), part=m.group(2) or "")
@@ -1341,20 +1355,145 @@ def preprocessed(src, lemma_goals=False):
 # fresh: run the preprocessor again instead of reusing this run's output
 # (the check after a proof must see an input edited during it).
 def replay_key(src, module, timeout, par, fresh=False):
+    keys = replay_keys(src, module, timeout, par, fresh)
+    return keys and keys["key"]
+
+
+# The replay key (above) and, for a replay by function (prove_or_replay),
+# the same key taken over the source with every function body left out
+# ("context") and each function body's own hash ("bodies"); those two are
+# None when the source does not split into bodies cleanly (function_bodies).
+# None if the preprocessor fails.
+def replay_keys(src, module, timeout, par, fresh=False):
     preprocess = preprocessed.__wrapped__ if fresh else preprocessed
     pre = preprocess(src)
     pre_lemmas = preprocess(src, lemma_goals=True)
     if pre is None or pre_lemmas is None:
         return None
-    h = hashlib.sha256(pre)
-    h.update(pre_lemmas)
+    rest = hashlib.sha256()
     for pass_name in PASSES:
         cmd = frama_c_command(src, module, timeout, par, RESULTS_DIR, pass_name)
-        h.update(json.dumps(settings_argv(cmd)).encode())
-    h.update(tool_versions())
+        rest.update(json.dumps(settings_argv(cmd)).encode())
+    rest.update(tool_versions())
     for path in (os.path.abspath(__file__), TRUSTED_BASE):
-        h.update(read(path).encode())
-    return h.hexdigest()
+        rest.update(read(path).encode())
+    h = hashlib.sha256(pre)
+    h.update(pre_lemmas)
+    h.update(rest.digest())
+    keys = {"key": h.hexdigest(), "context": None, "bodies": None}
+    split = function_bodies(pre.decode("latin-1"))
+    split_lemmas = function_bodies(pre_lemmas.decode("latin-1"))
+    if split is None or split_lemmas is None or set(split[1]) != set(split_lemmas[1]):
+        return keys
+    c = hashlib.sha256(split[0].encode("latin-1"))
+    c.update(b"\0" + split_lemmas[0].encode("latin-1"))
+    c.update(rest.digest())
+    keys["context"] = c.hexdigest()
+    keys["bodies"] = {f: hashlib.sha256((split[1][f] + "\0" + split_lemmas[1][f])
+                                        .encode("latin-1")).hexdigest()
+                      for f in split[1]}
+    return keys
+
+
+# C text after the preprocessor split into its function bodies: (context,
+# {name: body}), where a body is the braces after a `)` at file scope with
+# what they hold, and context is the text with each body replaced by
+# "{name}". Line markers (`# 12 "file"`) are left out of both: they say
+# where a line came from, and an edit in one function moves the lines of
+# the others. None when the text does not split cleanly (unbalanced braces,
+# an unterminated comment or literal, a body whose function has no name,
+# a name defined twice): the caller then proves the whole module.
+# What replay by function rests on: WP proves a function from its own body
+# and contract, the contracts of what it calls, and the file's global
+# declarations and logic, all of which are in context (a contract is a
+# comment before the body, or in a header); no other function's body.
+IDENT_RE = re.compile(r"[A-Za-z_]\w*")
+LINE_MARKER_RE = re.compile(r"#\s*(?:\d+|line)\b")
+NOT_A_NAME = {"if", "while", "for", "switch", "return", "sizeof", "do", "else",
+              "__attribute__", "__attribute", "asm", "__asm", "__asm__",
+              "_Static_assert", "typeof", "__typeof__", "_Alignas", "__extension__"}
+
+
+def function_bodies(text):
+    out, bodies, body = [], {}, None   # body: [name, pieces] while inside one
+    toks = []                          # file-scope tokens since the last ; or }
+    depth, i, n, chunk, line_start = 0, 0, len(text), 0, True
+    while i < n:
+        c = text[i]
+        if line_start and c == "#":
+            j = text.find("\n", i)
+            j = n if j < 0 else j + 1
+            if LINE_MARKER_RE.match(text, i):
+                (out if body is None else body[1]).append(text[chunk:i])
+                chunk = j
+            i = j
+            continue
+        line_start = c == "\n"
+        if c.isspace():
+            i += 1
+            continue
+        if text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            if j < 0:
+                return None
+            i = j + 2
+            continue
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c and text[j] != "\n":
+                j += 2 if text[j] == "\\" else 1
+            if j >= n or text[j] != c:
+                return None
+            i = j + 1
+            toks.append("literal")
+            continue
+        m = IDENT_RE.match(text, i)
+        if m:
+            toks.append(m.group())
+            i = m.end()
+            continue
+        if c == "{":
+            if depth == 0 and toks and toks[-1] == ")":
+                name = declared_name(toks)
+                if name is None or name in bodies:
+                    return None
+                out.append(text[chunk:i])
+                chunk, body = i, [name, []]
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0 and body is not None:
+                bodies[body[0]] = "".join(body[1]) + text[chunk:i + 1]
+                out.append("{%s}" % body[0])
+                chunk, body = i + 1, None
+        if depth == 0 and c in ";{}":
+            toks = []
+        elif depth == 0:
+            toks.append(c)
+        i += 1
+    if depth != 0:
+        return None
+    out.append(text[chunk:])
+    return "".join(out), bodies
+
+
+# The name a declaration ending in `)` declares: the identifier before the
+# parenthesis that `)` closes, or None.
+def declared_name(toks):
+    depth = 0
+    for k in range(len(toks) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(toks[k], 0)
+        if depth == 0:
+            if k > 0 and IDENT_RE.fullmatch(toks[k - 1]) and toks[k - 1] not in NOT_A_NAME:
+                return toks[k - 1]
+            return None
+    return None
 
 
 def replay_path(module):
@@ -1363,11 +1502,7 @@ def replay_path(module):
 
 # The stored passing result for key, marked as replayed, or None.
 def load_replay(module, key, started):
-    try:
-        with open(replay_path(module)) as f:
-            saved = json.load(f)
-    except (OSError, ValueError):
-        return None
+    saved = read_replay(module)
     r = saved.get("result")
     if saved.get("key") != key or not r or r.get("status") != "pass":
         return None
@@ -1376,11 +1511,80 @@ def load_replay(module, key, started):
     return r
 
 
-def save_replay(module, key, result):
+# What replay.json holds ({} if nothing readable).
+def read_replay(module):
+    try:
+        with open(replay_path(module)) as f:
+            saved = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
+def save_replay(module, keys, result):
     os.makedirs(os.path.dirname(replay_path(module)), exist_ok=True)
     with open(replay_path(module), "w") as f:
-        json.dump({"key": key, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        json.dump({"key": keys["key"], "context": keys["context"], "bodies": keys["bodies"],
+                   "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "result": result}, f)
+
+
+# Replay by function: when a module's last passing proof had the same
+# context (replay_keys: everything but the function bodies, so every
+# contract, header, spec, flag and tool), only the functions whose body
+# changed, or that are new, need proving again; every other function's
+# goals and smoke tests, and the lemmas, are those of that proof. Returns
+# (changed functions, stored record), or None when the whole module must
+# be proved: no stored passing whole-module proof, another context, a
+# stored goal whose function is unknown, or every function changed.
+def replay_by_function_plan(module, keys):
+    saved = read_replay(module)
+    r = saved.get("result")
+    if not keys or not keys["context"] or saved.get("context") != keys["context"] or \
+            not r or r.get("status") != "pass" or r.get("functions") or \
+            not isinstance(saved.get("bodies"), dict):
+        return None
+    if any(g.get("function") is None and not g["goal"].startswith("typed_lemma_")
+           for g in r.get("goals", [])):
+        return None
+    changed = sorted(f for f, h in keys["bodies"].items() if saved["bodies"].get(f) != h)
+    if not changed or len(changed) == len(keys["bodies"]):
+        return None
+    return changed, saved
+
+
+# The whole module's result from a run restricted to the changed functions
+# (partial) and the stored passing proof: the goals and smoke tests of
+# every other function that still exists, and the lemmas, come from the
+# stored proof; the counts, problems and verdict are taken again over all.
+# Times, CPU and the commands are this run's.
+def merge_by_function(partial, saved, changed, functions):
+    stored = saved["result"]
+    kept = [g for g in stored["goals"]
+            if g.get("function") in functions and g["function"] not in changed
+            or g.get("function") is None and g["goal"].startswith("typed_lemma_")]
+    goals = {(g.get("function"), g["goal"]): g for g in kept}
+    goals.update(((g.get("function"), g["goal"]), g) for g in partial["goals"])
+    r = dict(partial)
+    real = [g for g in goals.values() if g["kind"] == "goal"]
+    smoke = [g for g in goals.values() if g["kind"] == "smoke"]
+    r.update(functions=None, total=len(real),
+             proved=sum(1 for g in real if g["status"] == "valid"),
+             smoke_total=len(smoke),
+             smoke_passed=sum(1 for g in smoke if g["status"] == "passed"),
+             goals=sorted(goals.values(), key=lambda g: (g["goal"], g.get("function") or "")),
+             properties=property_summary(goals),
+             by_function={"proved": changed,
+                          "replayed": len({g["function"] for g in kept if g.get("function")}),
+                          "date": saved.get("date")})
+    r["wp_summary"] = {"proved": r["proved"], "total": r["total"]}
+    if r.get("hints"):
+        r["hints"] = dict(r["hints"], hinted=sum(1 for g in real
+                                                  if "(hint)" in (g.get("prover") or "")))
+    if not real:
+        r["problems"] = r["problems"] + ["no proof goals at all"]
+    r["status"] = "pass" if not r["problems"] else "fail"
+    return r
 
 
 def write_json(result):
@@ -1563,14 +1767,25 @@ def local_why3_config():
 # changed meanwhile). Also written to proofs/results/<module>.json.
 def prove_or_replay(src, module, args, replay):
     started = time.monotonic()
-    key = replay_key(src, module, args.timeout, args.par) \
+    keys = replay_keys(src, module, args.timeout, args.par) \
         if replay and os.path.isfile(src) else None
-    r = load_replay(module, key, started) if key else None
+    r = load_replay(module, keys["key"], started) if keys else None
     if not r:
-        r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
-        if key and r["status"] == "pass" and not r.get("functions") and \
-                replay_key(src, module, args.timeout, args.par, fresh=True) == key:
-            save_replay(module, key, r)
+        plan = replay_by_function_plan(module, keys) \
+            if keys and replay != "module" and not partial_flags(src) else None
+        if plan:
+            changed, saved = plan
+            CHANGED_FUNCTIONS[src] = changed
+            try:
+                partial = prove_module(src, module, args.timeout, args.par, args.max_seconds)
+            finally:
+                del CHANGED_FUNCTIONS[src]
+            r = merge_by_function(partial, saved, changed, keys["bodies"])
+        else:
+            r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
+        if keys and r["status"] == "pass" and not r.get("functions") and \
+                replay_keys(src, module, args.timeout, args.par, fresh=True) == keys:
+            save_replay(module, keys, r)
     write_json(r)
     return r
 
@@ -1584,6 +1799,15 @@ def module_report(r):
         lines.append("  %s: inputs unchanged since its passing proof of %s (%.1f s): "
                      "result replayed (PROVE_REPLAY=0 proves again)"
                      % (module, r["replayed"]["date"], r["replayed"]["seconds"] or 0))
+    by_function = r.get("by_function")
+    if by_function and not r.get("replayed"):
+        names = by_function["proved"]
+        lines.append("  %s: only function bodies changed since its passing proof of %s: "
+                     "%d function(s) proved (%s), the goals of the other %d and the lemmas "
+                     "replayed (PROVE_REPLAY=0 proves all)"
+                     % (module, by_function["date"], len(names),
+                        ", ".join(names[:6]) + (", ..." if len(names) > 6 else ""),
+                        by_function["replayed"]))
     for w in r.get("warnings", []):
         # Fatal ones and those reported as problems are not repeated.
         if not FATAL_WARNINGS.search(w) and \
@@ -1681,7 +1905,10 @@ def main():
     if conf:
         os.environ["WHY3CONFIG"] = conf
     os.environ["GLIBC_TUNABLES"] = malloc_tunables(os.environ.get("GLIBC_TUNABLES", ""))
-    replay = os.environ.get("PROVE_REPLAY", "1") != "0"
+    # "0": prove every module; "module": replay unchanged modules only, never
+    # by function; anything else: both (prove_or_replay).
+    replay = os.environ.get("PROVE_REPLAY", "1")
+    replay = False if replay == "0" else "module" if replay == "module" else True
     if not runtime_script_loads():
         print("  note: Frama-C cannot load %s (is ocaml-nox installed? `make deps`): "
               "same verdicts, but WP polls its provers every 50 ms, which makes a "
