@@ -4,8 +4,9 @@
 #                      minutes on 2 cores): writes docs/benchmarks.md and
 #                      docs/benchmarks.png (bench/bench.py measures,
 #                      bench/report.py writes). Installs linux-image-amd64
-#                      and gnuplot-nox if missing. Includes the cold, warm
-#                      and re-run `make prove` timings (about 6 min of 11);
+#                      and gnuplot-nox if missing. Includes the cold, warm,
+#                      re-run and body-edit `make prove` timings (about
+#                      7.5 min of 12.5);
 #                      BENCH_PROVE=0 skips it (the page then keeps the last
 #                      measured proof figures, labelled with their date);
 #                      see bench/README.md.

@@ -12,8 +12,10 @@ Measures (all in this one run, so the ratios compare like with like):
   prove  `make prove` cold (empty session), warm (same session: every
          module's result is replayed), then re-run (same session,
          PROVE_REPLAY=0: Frama-C runs every pass, every prover answer comes
-         from the cache), in a scratch export of HEAD, so the developer's
-         cache is not touched.
+         from the cache), then after a comment added to one function's body
+         (vm_clone_pt): proved by function, and (another comment) with
+         PROVE_REPLAY=module, the whole module; in a scratch export of HEAD,
+         so the developer's cache is not touched.
 Results: $BUILD/bench/results.json (+ the raw logs beside it).
 
 Env: BUILD (build), ACCEL (tcg|kvm), BENCH_MEM (512M), BENCH_BOOTS (5),
@@ -358,7 +360,8 @@ def bench_host(prog):
 
 def prove_run(tree, label, par, jobs, replay=True):
     """One `make prove` in tree (PROVE_JOBS=jobs, or make prove's own default
-    if jobs is None; PROVE_REPLAY=0 unless replay); returns wall seconds,
+    if jobs is None; PROVE_REPLAY=0 if not replay, PROVE_REPLAY=module if
+    replay is "module"); returns wall seconds,
     exit status, the number of modules proved at once and the CPU seconds of
     the run's processes (both from prove's total line) and the per-module
     results of proofs/results/*.json (with each module's CPU split)."""
@@ -372,8 +375,8 @@ def prove_run(tree, label, par, jobs, replay=True):
     for k in ("PROVE_MODULES", "PROVE_FUNCTIONS", "PROVE_SESSION_DIR", "PROVE_RESULTS_DIR",
               "PROVE_WP_FLAGS", "PROVE_REPLAY"):
         env.pop(k, None)
-    if not replay:
-        env["PROVE_REPLAY"] = "0"
+    if replay is not True:
+        env["PROVE_REPLAY"] = "module" if replay == "module" else "0"
     with open(logf, "w") as f:
         rc = subprocess.run(["make", "--no-print-directory", "prove", "PROVE_PAR=%d" % par]
                             + (["PROVE_JOBS=%d" % jobs] if jobs else []),
@@ -420,8 +423,36 @@ def bench_prove():
     cold = prove_run(tree, "cold", par, jobs)
     warm = prove_run(tree, "warm", par, jobs)
     rerun = prove_run(tree, "rerun", par, jobs, replay=False)
-    return {"commit": head, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "par": par, "jobs": cold["jobs"], "cold": cold, "warm": warm, "rerun": rerun}
+    res = {"commit": head, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+           "par": par, "jobs": cold["jobs"], "cold": cold, "warm": warm, "rerun": rerun}
+    # A body edit: a comment in EDIT_FUNCTION's body (no new goal, every
+    # prover answer cached), proved by function, then another such edit with
+    # PROVE_REPLAY=module, which proves the whole module again.
+    src = os.path.join(tree, EDIT_SOURCE)
+    for label, replay in (("edit_function", True), ("edit_module", "module")):
+        if not body_comment(src, EDIT_FUNCTION, "bench: %s" % label):
+            log("prove %s: no body of %s in %s, not measured" % (label, EDIT_FUNCTION, EDIT_SOURCE))
+            break
+        res[label] = prove_run(tree, label.replace("_", "-"), par, jobs, replay=replay)
+        res[label]["function"] = EDIT_FUNCTION
+    return res
+
+
+# The function whose body the edit timing changes: vmspace's largest.
+EDIT_SOURCE, EDIT_FUNCTION = "kernel/mm/vmspace.c", "vm_clone_pt"
+
+
+def body_comment(path, function, text):
+    """Adds the line `/* text */` at the top of function's body in path (a
+    definition `...function(...)` followed by a line `{`); False if none."""
+    with open(path) as f:
+        src = f.read()
+    m = re.search(r"^[^\n;]*\b%s\([^;{]*\)\n\{\n" % re.escape(function), src, re.M)
+    if not m:
+        return False
+    with open(path, "w") as f:
+        f.write(src[:m.end()] + "    /* %s */\n" % text + src[m.end():])
+    return True
 
 
 def main():

@@ -234,7 +234,30 @@ def summary_rows(r):
             when = " (earlier run, %s)" % p.get("date", "?") if p.get("carried_over") else ""
             rows.append(("`make prove` %s (%d modules)%s" % (name, len(p[label]["modules"]), when),
                          fmt(p[label]["wall_s"]) + " s (wall)", "-", "-", goal))
+        fn, mod = p.get("edit_function"), p.get("edit_module")
+        if fn and mod and fn["wall_s"] and mod["wall_s"]:
+            rows.append(("`make prove` after a comment added to %s's body, by function%s"
+                         % (fn["function"], " (earlier run, %s)" % p.get("date", "?")
+                            if p.get("carried_over") else ""),
+                         fmt(fn["wall_s"]) + " s (wall)",
+                         "whole module (PROVE_REPLAY=module) " + fmt(mod["wall_s"]) + " s",
+                         fmt(fn["wall_s"] / mod["wall_s"]) + " (time)", "-"))
     return rows
+
+
+def edit_text(p):
+    """The paragraph on the body-edit runs (bench.py's bench_prove), or ''."""
+    fn, mod = p.get("edit_function"), p.get("edit_module")
+    if not fn or not mod:
+        return ""
+    return ("After the re-run, a comment was added to the body of %s (kernel/mm/vmspace.c) and "
+            "`make prove` run again: **%s s** of wall time, proving that function only (replay by "
+            "function: the module's context, everything but the function bodies, was unchanged, "
+            "so the other functions' goals and the lemmas come from the stored proof; "
+            "proofs/README.md), against **%s s** for a second such edit with "
+            "`PROVE_REPLAY=module`, which proves the whole module again as `make prove` did "
+            "before 2026-12-07 (every prover answer cached both times; exit status %s, %s)."
+            % (fn["function"], fmt(fn["wall_s"]), fmt(mod["wall_s"]), fn["exit"], mod["exit"]))
 
 
 def prove_cpu(run):
@@ -336,6 +359,8 @@ def section_prove(p):
            fmt(p["warm"]["wall_s"]),
            ", re-run %s s%s" % (fmt(p["rerun"]["wall_s"]), prove_cpu(p["rerun"])) if p.get("rerun") else "",
            ", ".join(str(p[k]["exit"]) for k in ("cold", "warm", "rerun") if k in p)),
+        "",
+        edit_text(p),
         "",
         table(("module", "status", "proved/goals", "cold s", "cold CPU s: Frama-C + provers",
                "cold s goals / lemmas / assigns / smoke",
