@@ -19,8 +19,9 @@ modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
 PROVE_REPLAY=0 proves a module even when its inputs are unchanged since its
 last passing proof (default: that result is replayed; see replay_key, and
-when only function bodies changed, only those functions are proved:
-replay_by_function_plan; PROVE_REPLAY=module proves a changed module whole);
+when only function bodies or contracts changed, only those functions and
+the callers of a changed contract are proved: replay_by_function_plan;
+PROVE_REPLAY=module proves a changed module whole);
 PROVE_HINTS=0 ignores proofs/hints/<module>.hints, which name the prover
 that proves each goal (see read_hints), and starts every prover on every
 goal; --write-hints rewrites those files from the run's results;
@@ -1360,10 +1361,11 @@ def replay_key(src, module, timeout, par, fresh=False):
 
 
 # The replay key (above) and, for a replay by function (prove_or_replay),
-# the same key taken over the source with every function body left out
-# ("context") and each function body's own hash ("bodies"); those two are
-# None when the source does not split into bodies cleanly (function_bodies).
-# None if the preprocessor fails.
+# the same key taken over the source with every function body and contract
+# left out ("context"), a hash of each body ("bodies") and of each contract
+# ("contracts"), and the identifiers each body names ("names"); those four
+# are None when the source does not split cleanly (split_functions). None
+# if the preprocessor fails.
 def replay_keys(src, module, timeout, par, fresh=False):
     preprocess = preprocessed.__wrapped__ if fresh else preprocessed
     pre = preprocess(src)
@@ -1380,67 +1382,120 @@ def replay_keys(src, module, timeout, par, fresh=False):
     h = hashlib.sha256(pre)
     h.update(pre_lemmas)
     h.update(rest.digest())
-    keys = {"key": h.hexdigest(), "context": None, "bodies": None}
-    split = function_bodies(pre.decode("latin-1"))
-    split_lemmas = function_bodies(pre_lemmas.decode("latin-1"))
-    if split is None or split_lemmas is None or set(split[1]) != set(split_lemmas[1]):
+    keys = {"key": h.hexdigest(), "context": None, "bodies": None, "contracts": None,
+            "names": None}
+    split = split_functions(pre.decode("latin-1"))
+    split_lemmas = split_functions(pre_lemmas.decode("latin-1"))
+    if split is None or split_lemmas is None or set(split[1]) != set(split_lemmas[1]) \
+            or set(split[2]) != set(split_lemmas[2]):
         return keys
     c = hashlib.sha256(split[0].encode("latin-1"))
     c.update(b"\0" + split_lemmas[0].encode("latin-1"))
     c.update(rest.digest())
     keys["context"] = c.hexdigest()
-    keys["bodies"] = {f: hashlib.sha256((split[1][f] + "\0" + split_lemmas[1][f])
-                                        .encode("latin-1")).hexdigest()
-                      for f in split[1]}
+    for part, k in ((1, "bodies"), (2, "contracts")):
+        keys[k] = {f: hashlib.sha256((split[part][f] + "\0" + split_lemmas[part][f])
+                                     .encode("latin-1")).hexdigest()
+                   for f in split[part]}
+    # the identifiers each body names (a call, or anything else), for the
+    # callers of a function whose contract changed
+    keys["names"] = {f: sorted(set(IDENT_RE.findall(split[1][f] + split_lemmas[1][f])))
+                     for f in split[1]}
     return keys
 
 
-# C text after the preprocessor split into its function bodies: (context,
-# {name: body}), where a body is the braces after a `)` at file scope with
-# what they hold, and context is the text with each body replaced by
-# "{name}". Line markers (`# 12 "file"`) are left out of both: they say
-# where a line came from, and an edit in one function moves the lines of
-# the others. None when the text does not split cleanly (unbalanced braces,
-# an unterminated comment or literal, a body whose function has no name,
-# a name defined twice): the caller then proves the whole module.
+# C text after the preprocessor split into the parts a replay by function
+# compares: (context, bodies, contracts), where bodies maps each function
+# defined to its body (the braces after a `)` at file scope, with what they
+# hold), contracts maps each function declared with a contract to that
+# contract's text (the one ACSL comment right before a declaration or
+# definition of the function, if its first word is a contract clause's;
+# "\0"-joined if several declarations have one), and context is the rest of
+# the text, each body replaced by "{name}" and each contract by
+# "/*@ contract of name */". Line markers (`# 12 "file"`) are left out of
+# all three: they say where a line came from, and an edit in one function
+# moves the lines of the others. Whatever is not recognised stays in the
+# context: a global annotation (predicate, lemma, ...), two annotations in a
+# row before one declaration, an annotation inside a declaration. None when
+# the text does not split cleanly (unbalanced braces, an unterminated
+# comment or literal, a body whose function has no name, a name defined
+# twice): the caller then proves the whole module.
 # What replay by function rests on: WP proves a function from its own body
-# and contract, the contracts of what it calls, and the file's global
-# declarations and logic, all of which are in context (a contract is a
-# comment before the body, or in a header); no other function's body.
+# and contract, the contracts of the functions its body names, and the
+# file's declarations and logic, which are all in the context; no other
+# function's body.
 IDENT_RE = re.compile(r"[A-Za-z_]\w*")
 LINE_MARKER_RE = re.compile(r"#\s*(?:\d+|line)\b")
 NOT_A_NAME = {"if", "while", "for", "switch", "return", "sizeof", "do", "else",
               "__attribute__", "__attribute", "asm", "__asm", "__asm__",
               "_Static_assert", "typeof", "__typeof__", "_Alignas", "__extension__"}
+CONTRACT_WORD_RE = re.compile(r"(?:/\*@|//@)(?:\s|//[^\n]*\n)*(?:requires|ensures|assigns|behavior|terminates|"
+                              r"decreases|allocates|frees|exits|complete|disjoint)\b")
 
 
-def function_bodies(text):
-    out, bodies, body = [], {}, None   # body: [name, pieces] while inside one
-    toks = []                          # file-scope tokens since the last ; or }
-    depth, i, n, chunk, line_start = 0, 0, len(text), 0, True
+def split_functions(text):
+    spans = scan_functions(text)
+    if spans is None:
+        return None
+    markers, parts = spans
+    context, bodies, contracts, at = [], {}, {}, 0
+    for start, end, kind, name in sorted(parts):
+        context.append(cut_markers(text, at, start, markers))
+        piece = cut_markers(text, start, end, markers)
+        if kind == "body":
+            if name in bodies:
+                return None
+            bodies[name] = piece
+            context.append("{%s}" % name)
+        else:
+            contracts[name] = contracts[name] + "\0" + piece if name in contracts else piece
+            context.append("/*@ contract of %s */" % name)
+        at = end
+    context.append(cut_markers(text, at, len(text), markers))
+    return "".join(context), bodies, contracts
+
+
+# text[a:b] without the line markers (spans) that lie in it.
+def cut_markers(text, a, b, markers):
+    out, at = [], a
+    for x, y in markers:
+        if a <= x and y <= b:
+            out.append(text[at:x])
+            at = y
+    out.append(text[at:b])
+    return "".join(out)
+
+
+# The spans split_functions cuts: (line markers [(start, end)], parts
+# [(start, end, "body" or "contract", function name)]), or None.
+def scan_functions(text):
+    markers, parts = [], []
+    toks = []              # file-scope tokens of the declaration being read
+    contract = None        # (start, end) of the annotation before it, or False
+    depth, i, n, line_start, body = 0, 0, len(text), True, None
     while i < n:
         c = text[i]
         if line_start and c == "#":
             j = text.find("\n", i)
             j = n if j < 0 else j + 1
             if LINE_MARKER_RE.match(text, i):
-                (out if body is None else body[1]).append(text[chunk:i])
-                chunk = j
+                markers.append((i, j))
             i = j
             continue
         line_start = c == "\n"
         if c.isspace():
             i += 1
             continue
-        if text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            if j < 0:
+        if text.startswith("/*", i) or text.startswith("//", i):
+            j = text.find("*/", i + 2) + 2 if text[i + 1] == "*" else text.find("\n", i)
+            if text[i + 1] == "*" and j < 2:
                 return None
-            i = j + 2
-            continue
-        if text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
+            j = n if j < 0 else j
+            if depth == 0 and text.startswith("@", i + 2):
+                # an annotation: the contract of the declaration it starts,
+                # unless a token or another annotation came first
+                contract = (i, j) if not toks and contract is None else False
+            i = j
             continue
         if c in "\"'":
             j = i + 1
@@ -1456,31 +1511,31 @@ def function_bodies(text):
             toks.append(m.group())
             i = m.end()
             continue
-        if c == "{":
-            if depth == 0 and toks and toks[-1] == ")":
-                name = declared_name(toks)
-                if name is None or name in bodies:
+        if depth == 0 and c in ";{":
+            name = declared_name(toks) if toks and toks[-1] == ")" else None
+            if c == "{" and toks and toks[-1] == ")":
+                if name is None:
                     return None
-                out.append(text[chunk:i])
-                chunk, body = i, [name, []]
+                body = (i, name)
+            if name and contract and CONTRACT_WORD_RE.match(text, contract[0]):
+                parts.append((contract[0], contract[1], "contract", name))
+        if c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
             if depth < 0:
                 return None
             if depth == 0 and body is not None:
-                bodies[body[0]] = "".join(body[1]) + text[chunk:i + 1]
-                out.append("{%s}" % body[0])
-                chunk, body = i + 1, None
-        if depth == 0 and c in ";{}":
-            toks = []
+                parts.append((body[0], i + 1, "body", body[1]))
+                body = None
+        if depth == 0 and c in ";{}" or depth == 1 and c == "{":
+            toks, contract = [], None
         elif depth == 0:
             toks.append(c)
         i += 1
     if depth != 0:
         return None
-    out.append(text[chunk:])
-    return "".join(out), bodies
+    return markers, parts
 
 
 # The name a declaration ending in `)` declares: the identifier before the
@@ -1525,30 +1580,39 @@ def save_replay(module, keys, result):
     os.makedirs(os.path.dirname(replay_path(module)), exist_ok=True)
     with open(replay_path(module), "w") as f:
         json.dump({"key": keys["key"], "context": keys["context"], "bodies": keys["bodies"],
+                   "contracts": keys["contracts"],
                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "result": result}, f)
 
 
 # Replay by function: when a module's last passing proof had the same
-# context (replay_keys: everything but the function bodies, so every
-# contract, header, spec, flag and tool), only the functions whose body
-# changed, or that are new, need proving again; every other function's
-# goals and smoke tests, and the lemmas, are those of that proof. Returns
-# (changed functions, stored record), or None when the whole module must
+# context (replay_keys: everything but the function bodies and contracts,
+# so every header declaration, spec, flag and tool), only some functions
+# need proving again: those whose body or contract changed (or that are
+# new), and those whose body names a function whose contract changed (its
+# callers; a name in a comment counts too). Every other function's goals
+# and smoke tests, and the lemmas, are those of that proof. Returns
+# (functions to prove, stored record), or None when the whole module must
 # be proved: no stored passing whole-module proof, another context, a
-# stored goal whose function is unknown, or every function changed.
+# stored goal whose function is unknown, or every function to prove.
 def replay_by_function_plan(module, keys):
     saved = read_replay(module)
     r = saved.get("result")
     if not keys or not keys["context"] or saved.get("context") != keys["context"] or \
             not r or r.get("status") != "pass" or r.get("functions") or \
-            not isinstance(saved.get("bodies"), dict):
+            not isinstance(saved.get("bodies"), dict) or \
+            not isinstance(saved.get("contracts"), dict):
         return None
     if any(g.get("function") is None and not g["goal"].startswith("typed_lemma_")
            for g in r.get("goals", [])):
         return None
-    changed = sorted(f for f, h in keys["bodies"].items() if saved["bodies"].get(f) != h)
-    if not changed or len(changed) == len(keys["bodies"]):
+    bodies, contracts = keys["bodies"], keys["contracts"]
+    new_contract = {f for f in set(contracts) | set(saved["contracts"])
+                    if saved["contracts"].get(f) != contracts.get(f)}
+    changed = sorted(f for f, h in bodies.items()
+                     if saved["bodies"].get(f) != h or f in new_contract
+                     or new_contract.intersection(keys["names"][f]))
+    if len(changed) == len(bodies):
         return None
     return changed, saved
 
@@ -1560,6 +1624,10 @@ def replay_by_function_plan(module, keys):
 # Times, CPU and the commands are this run's.
 def merge_by_function(partial, saved, changed, functions):
     stored = saved["result"]
+    if partial is None:   # nothing to prove: the stored result, as of now
+        partial = dict(stored, goals=[], seconds=0.0, cpu_s=None, pass_seconds=None,
+                       pass_cpu_s=None, slowest_answer_s=None)
+        partial.pop("replayed", None)
     kept = [g for g in stored["goals"]
             if g.get("function") in functions and g["function"] not in changed
             or g.get("function") is None and g["goal"].startswith("typed_lemma_")]
@@ -1773,7 +1841,10 @@ def prove_or_replay(src, module, args, replay):
     if not r:
         plan = replay_by_function_plan(module, keys) \
             if keys and replay != "module" and not partial_flags(src) else None
-        if plan:
+        if plan and not plan[0]:
+            # only contracts of functions this module neither defines nor calls
+            r = merge_by_function(None, plan[1], [], keys["bodies"])
+        elif plan:
             changed, saved = plan
             CHANGED_FUNCTIONS[src] = changed
             try:
@@ -1802,11 +1873,12 @@ def module_report(r):
     by_function = r.get("by_function")
     if by_function and not r.get("replayed"):
         names = by_function["proved"]
-        lines.append("  %s: only function bodies changed since its passing proof of %s: "
-                     "%d function(s) proved (%s), the goals of the other %d and the lemmas "
-                     "replayed (PROVE_REPLAY=0 proves all)"
+        lines.append("  %s: only function bodies or contracts changed since its passing proof "
+                     "of %s: %d function(s) proved (%s), the goals of the other %d and the "
+                     "lemmas replayed (PROVE_REPLAY=module proves the module whole)"
                      % (module, by_function["date"], len(names),
-                        ", ".join(names[:6]) + (", ..." if len(names) > 6 else ""),
+                        ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+                        if names else "none here has or calls a changed contract",
                         by_function["replayed"]))
     for w in r.get("warnings", []):
         # Fatal ones and those reported as problems are not repeated.
