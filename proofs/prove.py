@@ -1592,7 +1592,7 @@ def save_replay(module, keys, result):
 # new), and those whose body names a function whose contract changed (its
 # callers; a name in a comment counts too). Every other function's goals
 # and smoke tests, and the lemmas, are those of that proof. Returns
-# (functions to prove, stored record), or None when the whole module must
+# ({function to prove: why}, stored record), or None when the whole module must
 # be proved: no stored passing whole-module proof, another context, a
 # stored goal whose function is unknown, or every function to prove.
 def replay_by_function_plan(module, keys):
@@ -1609,27 +1609,32 @@ def replay_by_function_plan(module, keys):
     bodies, contracts = keys["bodies"], keys["contracts"]
     new_contract = {f for f in set(contracts) | set(saved["contracts"])
                     if saved["contracts"].get(f) != contracts.get(f)}
-    changed = sorted(f for f, h in bodies.items()
-                     if saved["bodies"].get(f) != h or f in new_contract
-                     or new_contract.intersection(keys["names"][f]))
-    if len(changed) == len(bodies):
+    why = {}
+    for f, h in bodies.items():
+        reasons = (["new"] if f not in saved["bodies"] else ["body"] if saved["bodies"][f] != h
+                   else []) + (["contract"] if f in new_contract else []) + \
+            ["names " + g for g in sorted(new_contract.intersection(keys["names"][f]) - {f})]
+        if reasons:
+            why[f] = reasons
+    if len(why) == len(bodies):
         return None
-    return changed, saved
+    return why, saved
 
 
-# The whole module's result from a run restricted to the changed functions
-# (partial) and the stored passing proof: the goals and smoke tests of
+# The whole module's result from a run restricted to the functions of why
+# ({name: why it was proved again}; partial, None if it is empty) and the
+# stored passing proof: the goals and smoke tests of
 # every other function that still exists, and the lemmas, come from the
 # stored proof; the counts, problems and verdict are taken again over all.
 # Times, CPU and the commands are this run's.
-def merge_by_function(partial, saved, changed, functions):
+def merge_by_function(partial, saved, why, functions):
     stored = saved["result"]
     if partial is None:   # nothing to prove: the stored result, as of now
         partial = dict(stored, goals=[], seconds=0.0, cpu_s=None, pass_seconds=None,
                        pass_cpu_s=None, slowest_answer_s=None)
         partial.pop("replayed", None)
     kept = [g for g in stored["goals"]
-            if g.get("function") in functions and g["function"] not in changed
+            if g.get("function") in functions and g["function"] not in why
             or g.get("function") is None and g["goal"].startswith("typed_lemma_")]
     goals = {(g.get("function"), g["goal"]): g for g in kept}
     goals.update(((g.get("function"), g["goal"]), g) for g in partial["goals"])
@@ -1642,7 +1647,7 @@ def merge_by_function(partial, saved, changed, functions):
              smoke_passed=sum(1 for g in smoke if g["status"] == "passed"),
              goals=sorted(goals.values(), key=lambda g: (g["goal"], g.get("function") or "")),
              properties=property_summary(goals),
-             by_function={"proved": changed,
+             by_function={"proved": sorted(why), "why": why,
                           "replayed": len({g["function"] for g in kept if g.get("function")}),
                           "date": saved.get("date")})
     r["wp_summary"] = {"proved": r["proved"], "total": r["total"]}
@@ -1843,15 +1848,16 @@ def prove_or_replay(src, module, args, replay):
             if keys and replay != "module" and not partial_flags(src) else None
         if plan and not plan[0]:
             # only contracts of functions this module neither defines nor calls
-            r = merge_by_function(None, plan[1], [], keys["bodies"])
+            r = merge_by_function(None, plan[1], {}, keys["bodies"])
         elif plan:
-            changed, saved = plan
+            why, saved = plan
+            changed = sorted(why)
             CHANGED_FUNCTIONS[src] = changed
             try:
                 partial = prove_module(src, module, args.timeout, args.par, args.max_seconds)
             finally:
                 del CHANGED_FUNCTIONS[src]
-            r = merge_by_function(partial, saved, changed, keys["bodies"])
+            r = merge_by_function(partial, saved, why, keys["bodies"])
         else:
             r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
         if keys and r["status"] == "pass" and not r.get("functions") and \
@@ -1872,13 +1878,14 @@ def module_report(r):
                      % (module, r["replayed"]["date"], r["replayed"]["seconds"] or 0))
     by_function = r.get("by_function")
     if by_function and not r.get("replayed"):
-        names = by_function["proved"]
+        names, why = by_function["proved"], by_function.get("why") or {}
+        shown = ["%s: %s" % (f, ", ".join(why[f])) if f in why else f for f in names[:6]]
         lines.append("  %s: only function bodies or contracts changed since its passing proof "
                      "of %s: %d function(s) proved (%s), the goals of the other %d and the "
                      "lemmas replayed (PROVE_REPLAY=module proves the module whole)"
                      % (module, by_function["date"], len(names),
-                        ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
-                        if names else "none here has or calls a changed contract",
+                        "; ".join(shown) + ("; ..." if len(names) > 6 else "")
+                        if names else "none here has or names a changed contract",
                         by_function["replayed"]))
     for w in r.get("warnings", []):
         # Fatal ones and those reported as problems are not repeated.

@@ -335,12 +335,12 @@ fi
 counts() { grep -o '^PASS: prove st_byfn ([0-9]*/[0-9]* goals, [0-9]*/[0-9]* smoke' "$1"; }
 byfn_line='^  st_byfn: only function bodies or contracts changed since its passing proof of '
 if grep -q '^PASS: prove st_byfn ' "$log.byfn1" && [ "$rc_byfn2" -eq 0 ] \
-   && grep -q "$byfn_line.*: 1 function(s) proved (st_one), the goals of the other 2 and the lemmas replayed" "$log.byfn2" \
+   && grep -q "$byfn_line.*: 1 function(s) proved (st_one: body), the goals of the other 2 and the lemmas replayed" "$log.byfn2" \
    && grep -q '"functions": null' "$byfn/results/st_byfn.json" \
    && [ -n "$(counts "$log.byfn2")" ] && [ "$(counts "$log.byfn2")" = "$(counts "$log.byfn3")" ] \
    && [ "$rc_byfn4" -ne 0 ] && grep -q 'unproved goal typed_st_one_ensures_one' "$log.byfn4" \
-   && grep -q 'function(s) proved (st_one)' "$log.byfn4" \
-   && [ "$rc_byfn5" -eq 0 ] && grep -q "$byfn_line.*: 2 function(s) proved (st_one, st_two), the goals of the other 1 " "$log.byfn5" \
+   && grep -q 'function(s) proved (st_one: body)' "$log.byfn4" \
+   && [ "$rc_byfn5" -eq 0 ] && grep -q "$byfn_line.*: 2 function(s) proved (st_one: contract; st_two: names st_one), the goals of the other 1 " "$log.byfn5" \
    && [ "$rc_byfn6" -eq 0 ] && grep -q '^PASS: prove st_byfn ' "$log.byfn6" \
    && ! grep -q 'only function bodies' "$log.byfn6"; then
   echo "PASS: prove-selftest replay-by-function"
