@@ -1538,9 +1538,19 @@ def scan_functions(text):
     return markers, parts
 
 
-# The name a declaration ending in `)` declares: the identifier before the
-# parenthesis that `)` closes, or None.
+# The function a declaration ending in `)` declares: the identifier before
+# the parenthesis that `)` closes, or None. None also for what only looks
+# like one: a typedef, or a declaration with `=` or `,` outside parentheses
+# (an initializer such as `int x = __builtin_offsetof(...)`, or `int x,
+# f(void)`), whose text other functions may depend on without naming it.
 def declared_name(toks):
+    depth, outer = 0, set()
+    for t in toks:
+        depth += {"(": 1, ")": -1}.get(t, 0)
+        if depth == 0:
+            outer.add(t)
+    if "typedef" in toks or "=" in outer or "," in outer:
+        return None
     depth = 0
     for k in range(len(toks) - 1, -1, -1):
         depth += {")": 1, "(": -1}.get(toks[k], 0)

@@ -357,6 +357,7 @@ text = ('# 1 "a.c"\n/*@ predicate P(integer x) = x > 0; */\nint t0;\n'
         'int f(void)\n{\n  return 1; /* } */\n}\n'
         'struct s { int x; };\nint t[2] = { 1, 2 };\n'
         '/*@ predicate Q = \\true; */ /*@ assigns \\nothing; */\nint h(void);\n'
+        '/*@ assigns \\nothing; */\ntypedef int fn_t(int);\n/*@ assigns \\nothing; */\nint x0 = __builtin_offsetof(struct s, x);\n'
         '//@ assigns \\nothing;\n'
         'static __attribute__((noinline)) int g(int (a)) { if (a) { return "}"[0]; } return 0; }\n')
 ctx, bodies, contracts = prove.split_functions(text)
@@ -366,6 +367,7 @@ recontracted = prove.split_functions(text.replace('\\result == 1', '\\result >= 
 ok = sorted(bodies) == ["f", "g"] and sorted(contracts) == ["f", "g"] \
     and "{f}" in ctx and "{g}" in ctx and "struct s { int x; }" in ctx \
     and "predicate P" in ctx and "predicate Q" in ctx and "assigns \\nothing; */\nint h" in ctx \
+    and "assigns \\nothing; */\ntypedef" in ctx and "assigns \\nothing; */\nint x0" in ctx \
     and prove.split_functions(moved) == (ctx, bodies, contracts) \
     and edited[0] == ctx and edited[1]["f"] == bodies["f"] and edited[1]["g"] != bodies["g"] \
     and recontracted[0] == ctx and recontracted[1] == bodies \
