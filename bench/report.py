@@ -252,7 +252,7 @@ def edit_text(p):
         return ""
     return ("After the re-run, a comment was added to the body of %s (kernel/mm/vmspace.c) and "
             "`make prove` run again: **%s s** of wall time, proving that function only (replay by "
-            "function: the module's context, everything but the function bodies and contracts, was unchanged, "
+            "function: the module's context, everything but the function bodies and declarations, was unchanged, "
             "so the other functions' goals and the lemmas come from the stored proof; "
             "proofs/README.md), against **%s s** for a second such edit with "
             "`PROVE_REPLAY=module`, which proves the whole module again as `make prove` did "

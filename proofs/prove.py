@@ -19,8 +19,8 @@ modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
 PROVE_REPLAY=0 proves a module even when its inputs are unchanged since its
 last passing proof (default: that result is replayed; see replay_key, and
-when only function bodies or contracts changed, only those functions and
-the callers of a changed contract are proved: replay_by_function_plan;
+when only function bodies or declarations changed, only those functions
+and the callers of a changed declaration are proved: replay_by_function_plan;
 PROVE_REPLAY=module proves a changed module whole);
 PROVE_HINTS=0 ignores proofs/hints/<module>.hints, which name the prover
 that proves each goal (see read_hints), and starts every prover on every
@@ -1361,9 +1361,10 @@ def replay_key(src, module, timeout, par, fresh=False):
 
 
 # The replay key (above) and, for a replay by function (prove_or_replay),
-# the same key taken over the source with every function body and contract
-# left out ("context"), a hash of each body ("bodies") and of each contract
-# ("contracts"), and the identifiers each body names ("names"); those four
+# the same key taken over the source with every function body and
+# declaration left out ("context"), a hash of each body ("bodies") and of
+# each function's declarations, its contract and signature ("declarations"),
+# and the identifiers each body names ("names"); those four
 # are None when the source does not split cleanly (split_functions). None
 # if the preprocessor fails.
 def replay_keys(src, module, timeout, par, fresh=False):
@@ -1382,7 +1383,7 @@ def replay_keys(src, module, timeout, par, fresh=False):
     h = hashlib.sha256(pre)
     h.update(pre_lemmas)
     h.update(rest.digest())
-    keys = {"key": h.hexdigest(), "context": None, "bodies": None, "contracts": None,
+    keys = {"key": h.hexdigest(), "context": None, "bodies": None, "declarations": None,
             "names": None}
     split = split_functions(pre.decode("latin-1"))
     split_lemmas = split_functions(pre_lemmas.decode("latin-1"))
@@ -1393,37 +1394,39 @@ def replay_keys(src, module, timeout, par, fresh=False):
     c.update(b"\0" + split_lemmas[0].encode("latin-1"))
     c.update(rest.digest())
     keys["context"] = c.hexdigest()
-    for part, k in ((1, "bodies"), (2, "contracts")):
+    for part, k in ((1, "bodies"), (2, "declarations")):
         keys[k] = {f: hashlib.sha256((split[part][f] + "\0" + split_lemmas[part][f])
                                      .encode("latin-1")).hexdigest()
                    for f in split[part]}
     # the identifiers each body names (a call, or anything else), for the
-    # callers of a function whose contract changed
+    # callers of a function whose declaration changed
     keys["names"] = {f: sorted(set(IDENT_RE.findall(split[1][f] + split_lemmas[1][f])))
                      for f in split[1]}
     return keys
 
 
 # C text after the preprocessor split into the parts a replay by function
-# compares: (context, bodies, contracts), where bodies maps each function
+# compares: (context, bodies, declarations), where bodies maps each function
 # defined to its body (the braces after a `)` at file scope, with what they
-# hold), contracts maps each function declared with a contract to that
-# contract's text (the one ACSL comment right before a declaration or
-# definition of the function, if its first word is a contract clause's;
-# "\0"-joined if several declarations have one), and context is the rest of
-# the text, each body replaced by "{name}" and each contract by
-# "/*@ contract of name */". Line markers (`# 12 "file"`) are left out of
+# hold), declarations maps each function declared to the text of its
+# declarations ("\0"-joined): each from its first token to its `;` or its
+# body, with its contract in front when it has one (the one ACSL comment
+# right before it, if its first word is a contract clause's), and context is
+# the rest of the text (normalized_context), each run of function bodies
+# and declarations replaced by one mark. Line markers (`# 12 "file"`) are left out of
 # all three: they say where a line came from, and an edit in one function
 # moves the lines of the others. Whatever is not recognised stays in the
-# context: a global annotation (predicate, lemma, ...), two annotations in a
-# row before one declaration, an annotation inside a declaration. None when
+# context: a global annotation (predicate, lemma, ...), a contract with
+# another annotation right before it or inside its declaration (ghost
+# parameters), a doc comment, anything that only looks like a function
+# declaration (declared_name). None when
 # the text does not split cleanly (unbalanced braces, an unterminated
 # comment or literal, a body whose function has no name, a name defined
 # twice): the caller then proves the whole module.
 # What replay by function rests on: WP proves a function from its own body
-# and contract, the contracts of the functions its body names, and the
-# file's declarations and logic, which are all in the context; no other
-# function's body.
+# and declaration, the declarations (contract, signature) of the functions
+# its body names, and the file's other declarations and logic, which are
+# all in the context; no other function's body.
 IDENT_RE = re.compile(r"[A-Za-z_]\w*")
 LINE_MARKER_RE = re.compile(r"#\s*(?:\d+|line)\b")
 NOT_A_NAME = {"if", "while", "for", "switch", "return", "sizeof", "do", "else",
@@ -1438,7 +1441,7 @@ def split_functions(text):
     if spans is None:
         return None
     markers, parts = spans
-    context, bodies, contracts, at = [], {}, {}, 0
+    context, bodies, decls, at = [], {}, {}, 0
     for start, end, kind, name in sorted(parts):
         context.append(cut_markers(text, at, start, markers))
         piece = cut_markers(text, start, end, markers)
@@ -1446,13 +1449,50 @@ def split_functions(text):
             if name in bodies:
                 return None
             bodies[name] = piece
-            context.append("{%s}" % name)
+            context.append(FUNCTION_MARK)
         else:
-            contracts[name] = contracts[name] + "\0" + piece if name in contracts else piece
-            context.append("/*@ contract of %s */" % name)
+            decls[name] = decls[name] + "\0" + piece if name in decls else piece
+            context.append(FUNCTION_MARK)
         at = end
     context.append(cut_markers(text, at, len(text), markers))
-    return "".join(context), bodies, contracts
+    # a run of functions between the same two other declarations is one mark:
+    # a function added next to others leaves the context as it was
+    return re.sub(r"%s(?:\s*%s)*" % (FUNCTION_MARK, FUNCTION_MARK), FUNCTION_MARK,
+                  normalized_context("".join(context))), bodies, decls
+
+
+FUNCTION_MARK = "\0function\0"
+
+
+# C text with its plain comments left out and each run of white space made
+# one space (one newline if it holds one), outside string and character
+# literals and ACSL annotations, which are kept as they are: Frama-C reads
+# no plain comment, and C no run of white space, so two texts equal after
+# this mean the same. So a helper added between two functions, or a doc
+# comment edited, leaves the context as it was.
+CONTEXT_TOKEN_RE = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*@.*?\*/|//@[^\n]*'
+                              r'|(?P<comment>/\*.*?\*/|//[^\n]*)|(?P<space>\s+)', re.S)
+
+
+def normalized_context(text):
+    out, gap = [], None    # gap: the white space pending since the last token
+    at = 0
+    for m in CONTEXT_TOKEN_RE.finditer(text):
+        if m.start() > at:  # text no pattern matched: C tokens
+            out.append(gap or "")
+            out.append(text[at:m.start()])
+            gap = None
+        if m.group("comment") is not None or m.group("space") is not None:
+            newline = "\n" in m.group(0) and m.group("space") is not None
+            gap = "\n" if newline or gap == "\n" else " "
+        else:
+            out.append(gap or "")
+            out.append(m.group(0))
+            gap = None
+        at = m.end()
+    out.append(gap or "")
+    out.append(text[at:])
+    return "".join(out)
 
 
 # text[a:b] without the line markers (spans) that lie in it.
@@ -1467,11 +1507,12 @@ def cut_markers(text, a, b, markers):
 
 
 # The spans split_functions cuts: (line markers [(start, end)], parts
-# [(start, end, "body" or "contract", function name)]), or None.
+# [(start, end, "body" or "declaration", function name)]), or None.
 def scan_functions(text):
     markers, parts = [], []
     toks = []              # file-scope tokens of the declaration being read
     contract = None        # (start, end) of the annotation before it, or False
+    first = None           # where its first token starts
     depth, i, n, line_start, body = 0, 0, len(text), True, None
     while i < n:
         c = text[i]
@@ -1503,11 +1544,13 @@ def scan_functions(text):
                 j += 2 if text[j] == "\\" else 1
             if j >= n or text[j] != c:
                 return None
+            first = i if not toks else first
             i = j + 1
             toks.append("literal")
             continue
         m = IDENT_RE.match(text, i)
         if m:
+            first = i if not toks else first
             toks.append(m.group())
             i = m.end()
             continue
@@ -1517,8 +1560,12 @@ def scan_functions(text):
                 if name is None:
                     return None
                 body = (i, name)
-            if name and contract and CONTRACT_WORD_RE.match(text, contract[0]):
-                parts.append((contract[0], contract[1], "contract", name))
+            if name:
+                # the declaration (up to its body or its ;), with its contract
+                # if it has one
+                start = contract[0] if contract and CONTRACT_WORD_RE.match(text, contract[0]) \
+                    else first
+                parts.append((start, i if c == "{" else i + 1, "declaration", name))
         if c == "{":
             depth += 1
         elif c == "}":
@@ -1531,6 +1578,7 @@ def scan_functions(text):
         if depth == 0 and c in ";{}" or depth == 1 and c == "{":
             toks, contract = [], None
         elif depth == 0:
+            first = i if not toks else first
             toks.append(c)
         i += 1
     if depth != 0:
@@ -1590,17 +1638,18 @@ def save_replay(module, keys, result):
     os.makedirs(os.path.dirname(replay_path(module)), exist_ok=True)
     with open(replay_path(module), "w") as f:
         json.dump({"key": keys["key"], "context": keys["context"], "bodies": keys["bodies"],
-                   "contracts": keys["contracts"],
+                   "declarations": keys["declarations"],
                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "result": result}, f)
 
 
 # Replay by function: when a module's last passing proof had the same
-# context (replay_keys: everything but the function bodies and contracts,
-# so every header declaration, spec, flag and tool), only some functions
-# need proving again: those whose body or contract changed (or that are
-# new), and those whose body names a function whose contract changed (its
-# callers; a name in a comment counts too). Every other function's goals
+# context (replay_keys: everything but the functions' bodies and
+# declarations, so every other declaration, spec, flag and tool), only some
+# functions need proving again: those whose body or declaration (contract,
+# signature) changed, or that are new, and those whose body names a
+# function whose declaration changed (its callers; a name in a comment
+# counts too). Every other function's goals
 # and smoke tests, and the lemmas, are those of that proof. Returns
 # ({function to prove: why}, stored record), or None when the whole module must
 # be proved: no stored passing whole-module proof, another context, a
@@ -1611,19 +1660,20 @@ def replay_by_function_plan(module, keys):
     if not keys or not keys["context"] or saved.get("context") != keys["context"] or \
             not r or r.get("status") != "pass" or r.get("functions") or \
             not isinstance(saved.get("bodies"), dict) or \
-            not isinstance(saved.get("contracts"), dict):
+            not isinstance(saved.get("declarations"), dict):
         return None
     if any(g.get("function") is None and not g["goal"].startswith("typed_lemma_")
            for g in r.get("goals", [])):
         return None
-    bodies, contracts = keys["bodies"], keys["contracts"]
-    new_contract = {f for f in set(contracts) | set(saved["contracts"])
-                    if saved["contracts"].get(f) != contracts.get(f)}
+    bodies, decls = keys["bodies"], keys["declarations"]
+    new_decl = {f for f in set(decls) | set(saved["declarations"])
+                if saved["declarations"].get(f) != decls.get(f)}
     why = {}
     for f, h in bodies.items():
-        reasons = (["new"] if f not in saved["bodies"] else ["body"] if saved["bodies"][f] != h
-                   else []) + (["contract"] if f in new_contract else []) + \
-            ["names " + g for g in sorted(new_contract.intersection(keys["names"][f]) - {f})]
+        reasons = ["new"] if f not in saved["bodies"] else \
+            (["body"] if saved["bodies"][f] != h else []) + \
+            (["declaration"] if f in new_decl else []) + \
+            ["names " + g for g in sorted(new_decl.intersection(keys["names"][f]) - {f})]
         if reasons:
             why[f] = reasons
     if len(why) == len(bodies):
@@ -1857,7 +1907,7 @@ def prove_or_replay(src, module, args, replay):
         plan = replay_by_function_plan(module, keys) \
             if keys and replay != "module" and not partial_flags(src) else None
         if plan and not plan[0]:
-            # only contracts of functions this module neither defines nor calls
+            # only declarations of functions this module neither defines nor calls
             r = merge_by_function(None, plan[1], {}, keys["bodies"])
         elif plan:
             why, saved = plan
@@ -1890,12 +1940,12 @@ def module_report(r):
     if by_function and not r.get("replayed"):
         names, why = by_function["proved"], by_function.get("why") or {}
         shown = ["%s: %s" % (f, ", ".join(why[f])) if f in why else f for f in names[:6]]
-        lines.append("  %s: only function bodies or contracts changed since its passing proof "
+        lines.append("  %s: only function bodies or declarations changed since its passing proof "
                      "of %s: %d function(s) proved (%s), the goals of the other %d and the "
                      "lemmas replayed (PROVE_REPLAY=module proves the module whole)"
                      % (module, by_function["date"], len(names),
                         "; ".join(shown) + ("; ..." if len(names) > 6 else "")
-                        if names else "none here has or names a changed contract",
+                        if names else "none here has or names a changed declaration",
                         by_function["replayed"]))
     for w in r.get("warnings", []):
         # Fatal ones and those reported as problems are not repeated.

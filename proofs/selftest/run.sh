@@ -93,7 +93,8 @@ rc14=$?
 # Replay by function: after a body edit only that function is proved again,
 # and the whole module's counts are those of a full proof of the same text;
 # a broken body still fails; a contract edit proves that function and its
-# callers; an edit outside functions and contracts proves the whole module.
+# callers; a new function is proved alone; an edit outside functions and
+# their declarations proves the whole module.
 byfn=$out_dir/byfn
 rm -rf "$byfn"; mkdir -p "$byfn"
 byfn_env="PROVE_SESSION_DIR=$byfn/session PROVE_RESULTS_DIR=$byfn/results"
@@ -130,9 +131,12 @@ rc_byfn4=$?
 sed -i 's/^    \*p = 2;$/    *p = 1;/; s/ensures one: \*p == 1;/ensures one: *p == 1 \&\& \\true;/' "$byfn/st_byfn.c"
 env $byfn_env proofs/prove.py "$byfn/st_byfn.c" > "$log.byfn5" 2>&1
 rc_byfn5=$?
-printf '/*@ predicate st_positive(integer x) = x > 0; */\n' >> "$byfn/st_byfn.c"
+printf '\n/* A new function. */\n/*@ assigns \\nothing; */\nint st_three(void)\n{\n    return 3;\n}\n' >> "$byfn/st_byfn.c"
 env $byfn_env proofs/prove.py "$byfn/st_byfn.c" > "$log.byfn6" 2>&1
 rc_byfn6=$?
+printf '/*@ predicate st_positive(integer x) = x > 0; */\n' >> "$byfn/st_byfn.c"
+env $byfn_env proofs/prove.py "$byfn/st_byfn.c" > "$log.byfn7" 2>&1
+rc_byfn7=$?
 # make prove-gui --dry-run builds a command for every proven module
 # (PROVEN_SRCS from make; until 2026-12-06 it failed for the modules with a
 # lemmas pass).
@@ -333,23 +337,26 @@ else
   echo "FAIL: prove-selftest functions (see $log.12, $log.13, $log.14)"; failed=1
 fi
 counts() { grep -o '^PASS: prove st_byfn ([0-9]*/[0-9]* goals, [0-9]*/[0-9]* smoke' "$1"; }
-byfn_line='^  st_byfn: only function bodies or contracts changed since its passing proof of '
+byfn_line='^  st_byfn: only function bodies or declarations changed since its passing proof of '
 if grep -q '^PASS: prove st_byfn ' "$log.byfn1" && [ "$rc_byfn2" -eq 0 ] \
    && grep -q "$byfn_line.*: 1 function(s) proved (st_one: body), the goals of the other 2 and the lemmas replayed" "$log.byfn2" \
    && grep -q '"functions": null' "$byfn/results/st_byfn.json" \
    && [ -n "$(counts "$log.byfn2")" ] && [ "$(counts "$log.byfn2")" = "$(counts "$log.byfn3")" ] \
    && [ "$rc_byfn4" -ne 0 ] && grep -q 'unproved goal typed_st_one_ensures_one' "$log.byfn4" \
    && grep -q 'function(s) proved (st_one: body)' "$log.byfn4" \
-   && [ "$rc_byfn5" -eq 0 ] && grep -q "$byfn_line.*: 2 function(s) proved (st_one: contract; st_two: names st_one), the goals of the other 1 " "$log.byfn5" \
-   && [ "$rc_byfn6" -eq 0 ] && grep -q '^PASS: prove st_byfn ' "$log.byfn6" \
-   && ! grep -q 'only function bodies' "$log.byfn6"; then
+   && [ "$rc_byfn5" -eq 0 ] && grep -q "$byfn_line.*: 2 function(s) proved (st_one: declaration; st_two: names st_one), the goals of the other 1 " "$log.byfn5" \
+   && [ "$rc_byfn6" -eq 0 ] && grep -q "$byfn_line.*: 1 function(s) proved (st_three: new), the goals of the other 3 " "$log.byfn6" \
+   && [ "$rc_byfn7" -eq 0 ] && grep -q '^PASS: prove st_byfn ' "$log.byfn7" \
+   && ! grep -q 'only function bodies' "$log.byfn7"; then
   echo "PASS: prove-selftest replay-by-function"
 else
-  echo "FAIL: prove-selftest replay-by-function (see $log.byfn1 .. $log.byfn6)"; failed=1
+  echo "FAIL: prove-selftest replay-by-function (see $log.byfn1 .. $log.byfn7)"; failed=1
 fi
 # The parts a replay by function compares: a body edit changes that
-# function's body only, a contract edit its contract only (line markers left
-# out); a global annotation, or two annotations in a row, stay in the context.
+# function's body only, a contract edit its declaration only (line markers
+# left out); a global annotation, a typedef or an initialiser stays in the
+# context, and neither a doc comment nor a function added next to others
+# changes it.
 py_case split-functions <<'PY'
 import prove, sys
 text = ('# 1 "a.c"\n/*@ predicate P(integer x) = x > 0; */\nint t0;\n'
@@ -358,20 +365,24 @@ text = ('# 1 "a.c"\n/*@ predicate P(integer x) = x > 0; */\nint t0;\n'
         'struct s { int x; };\nint t[2] = { 1, 2 };\n'
         '/*@ predicate Q = \\true; */ /*@ assigns \\nothing; */\nint h(void);\n'
         '/*@ assigns \\nothing; */\ntypedef int fn_t(int);\n/*@ assigns \\nothing; */\nint x0 = __builtin_offsetof(struct s, x);\n'
-        '//@ assigns \\nothing;\n'
+        '/* a doc comment */\n//@ assigns \\nothing;\n'
         'static __attribute__((noinline)) int g(int (a)) { if (a) { return "}"[0]; } return 0; }\n')
-ctx, bodies, contracts = prove.split_functions(text)
+ctx, bodies, decls = prove.split_functions(text)
 moved = text.replace('# 1 "a.c"', '# 5 "b.c"').replace('  return 1;', '# 7 "a.c"\n  return 1;')
 edited = prove.split_functions(text.replace('return 0;', 'return 2;'))
 recontracted = prove.split_functions(text.replace('\\result == 1', '\\result >= 1'))
-ok = sorted(bodies) == ["f", "g"] and sorted(contracts) == ["f", "g"] \
-    and "{f}" in ctx and "{g}" in ctx and "struct s { int x; }" in ctx \
-    and "predicate P" in ctx and "predicate Q" in ctx and "assigns \\nothing; */\nint h" in ctx \
-    and "assigns \\nothing; */\ntypedef" in ctx and "assigns \\nothing; */\nint x0" in ctx \
-    and prove.split_functions(moved) == (ctx, bodies, contracts) \
+added = prove.split_functions(text.replace('int f(void)\n{', '/* k */\nint k(void) { return 0; }\nint f(void)\n{'))
+redoc = prove.split_functions(text.replace('a doc comment', 'a doc  comment,\n\n edited'))
+ok = sorted(bodies) == ["f", "g"] and sorted(decls) == ["f", "g", "h"] \
+    and "ensures e" in decls["f"] and "int f(void);" in decls["f"] and "int f(void)\n" in decls["f"] \
+    and "ensures e" not in ctx and "int f(" not in ctx and "int h(" not in ctx \
+    and "struct s { int x; }" in ctx and "predicate P" in ctx and "predicate Q" in ctx \
+    and "typedef int fn_t" in ctx and "int x0 = __builtin_offsetof" in ctx and "doc comment" not in ctx \
+    and prove.split_functions(moved) == (ctx, bodies, decls) \
     and edited[0] == ctx and edited[1]["f"] == bodies["f"] and edited[1]["g"] != bodies["g"] \
     and recontracted[0] == ctx and recontracted[1] == bodies \
-    and recontracted[2]["f"] != contracts["f"] and recontracted[2]["g"] == contracts["g"] \
+    and recontracted[2]["f"] != decls["f"] and recontracted[2]["g"] == decls["g"] \
+    and added[0] == ctx and sorted(added[1]) == ["f", "g", "k"] and redoc[0] == ctx \
     and prove.split_functions("int f(void) { { }") is None \
     and prove.split_functions("int f(void) { } int f(void) { }") is None
 sys.exit(0 if ok else 1)
