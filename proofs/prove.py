@@ -18,7 +18,7 @@ PROVE_JOBS (default: one per core, so 2 on 2 cores) is how many
 modules are proved at once, each by its own Frama-C (see default_jobs);
 PROVE_MAX_SECONDS (default 5400) bounds one module's Frama-C run;
 PROVE_REPLAY=0 proves a module even when its inputs are unchanged since its
-last passing proof (default: that result is replayed; see replay_key, and
+last passing proof (default: that result is replayed; see replay_keys, and
 when only function bodies or declarations changed, only those functions
 and the callers of a changed declaration are proved: replay_by_function_plan;
 PROVE_REPLAY=module proves a changed module whole);
@@ -227,7 +227,7 @@ def selected_functions(flags):
 
 # Whether src's flags restrict the run to some functions or properties
 # (PROVE_FUNCTIONS, or a -wp-fct or -wp-prop in the flags file: make mutants).
-def partial_flags(src):
+def partial_flags(src=None):
     flags = wp_flags(src)
     return selected_functions(flags) is not None or last_option(flags, "-wp-prop") is not None
 
@@ -1317,7 +1317,7 @@ def untested_functions(contracts, unguarded, smoke_goals, selected=None):
 
 # Replay, the warm path: a module whose inputs are byte for byte those of its
 # last passing proof is not proved again; that proof's result is replayed.
-# The inputs (replay_key): the preprocessed source with every header and
+# The inputs (replay_keys): the preprocessed source with every header and
 # spec it includes (gcc -E -C, so ACSL comments count), the argv of the
 # passes (flags, timeouts, proofs/wp-flags; not -wp-par or log paths),
 # the versions of Frama-C, Why3, z3, cvc4 and cvc5, this driver's own text and
@@ -1326,7 +1326,7 @@ def untested_functions(contracts, unguarded, smoke_goals, selected=None):
 # again. PROVE_REPLAY=0 (or make prove-clean) proves from scratch; a clean
 # checkout, as in CI, has nothing to replay.
 # What Frama-C, Why3, z3, cvc4 and cvc5 say their versions are: asked once per run
-# (replay_key needs them twice per module).
+# (replay_keys needs them twice per module).
 @functools.lru_cache(maxsize=None)
 def tool_versions():
     out = b""
@@ -1341,7 +1341,7 @@ def tool_versions():
 
 # src after the C preprocessor, with the ACSL comments kept (bytes), or None
 # if gcc fails. Cached for the run: the lemma plan, the flags and the replay
-# key share it (replay_key(fresh=True) bypasses it).
+# keys share it (replay_keys(fresh=True) bypasses it).
 @functools.lru_cache(maxsize=None)
 def preprocessed(src, lemma_goals=False):
     defines = ["-D" + LEMMA_GOALS_MACRO] if lemma_goals else []
@@ -1353,20 +1353,16 @@ def preprocessed(src, lemma_goals=False):
     return pre.stdout if pre.returncode == 0 else None
 
 
-# fresh: run the preprocessor again instead of reusing this run's output
-# (the check after a proof must see an input edited during it).
-def replay_key(src, module, timeout, par, fresh=False):
-    keys = replay_keys(src, module, timeout, par, fresh)
-    return keys and keys["key"]
-
-
-# The replay key (above) and, for a replay by function (prove_or_replay),
-# the same key taken over the source with every function body and
+# The replay key of src ("key": a hash of the inputs above) and, for a
+# replay by function (prove_or_replay), the same key taken over the source
+# with every function body and
 # declaration left out ("context"), a hash of each body ("bodies") and of
 # each function's declarations, its contract and signature ("declarations"),
 # and the identifiers each body names ("names"); those four
 # are None when the source does not split cleanly (split_functions). None
-# if the preprocessor fails.
+# if the preprocessor fails. fresh: run the preprocessor again instead of
+# reusing this run's output (the check after a proof must see an input
+# edited during it).
 def replay_keys(src, module, timeout, par, fresh=False):
     preprocess = preprocessed.__wrapped__ if fresh else preprocessed
     pre = preprocess(src)
@@ -1449,10 +1445,9 @@ def split_functions(text):
             if name in bodies:
                 return None
             bodies[name] = piece
-            context.append(FUNCTION_MARK)
         else:
             decls[name] = decls[name] + "\0" + piece if name in decls else piece
-            context.append(FUNCTION_MARK)
+        context.append(FUNCTION_MARK)
         at = end
     context.append(cut_markers(text, at, len(text), markers))
     # a run of functions between the same two other declarations is one mark:
@@ -1555,8 +1550,9 @@ def scan_functions(text):
             i = m.end()
             continue
         if depth == 0 and c in ";{":
-            name = declared_name(toks) if toks and toks[-1] == ")" else None
-            if c == "{" and toks and toks[-1] == ")":
+            declarator = bool(toks) and toks[-1] == ")"
+            name = declared_name(toks) if declarator else None
+            if c == "{" and declarator:
                 if name is None:
                     return None
                 body = (i, name)
@@ -1707,7 +1703,7 @@ def merge_by_function(partial, saved, why, functions):
              smoke_passed=sum(1 for g in smoke if g["status"] == "passed"),
              goals=sorted(goals.values(), key=lambda g: (g["goal"], g.get("function") or "")),
              properties=property_summary(goals),
-             by_function={"proved": sorted(why), "why": why,
+             by_function={"why": why,
                           "replayed": len({g["function"] for g in kept if g.get("function")}),
                           "date": saved.get("date")})
     r["wp_summary"] = {"proved": r["proved"], "total": r["total"]}
@@ -1906,17 +1902,15 @@ def prove_or_replay(src, module, args, replay):
     if not r:
         plan = replay_by_function_plan(module, keys) \
             if keys and replay != "module" and not partial_flags(src) else None
-        if plan and not plan[0]:
-            # only declarations of functions this module neither defines nor calls
-            r = merge_by_function(None, plan[1], {}, keys["bodies"])
-        elif plan:
+        if plan:
             why, saved = plan
-            changed = sorted(why)
-            CHANGED_FUNCTIONS[src] = changed
-            try:
-                partial = prove_module(src, module, args.timeout, args.par, args.max_seconds)
-            finally:
-                del CHANGED_FUNCTIONS[src]
+            partial = None   # why is empty when only declarations this module
+            if why:          # neither defines nor calls changed: nothing to prove
+                CHANGED_FUNCTIONS[src] = sorted(why)
+                try:
+                    partial = prove_module(src, module, args.timeout, args.par, args.max_seconds)
+                finally:
+                    del CHANGED_FUNCTIONS[src]
             r = merge_by_function(partial, saved, why, keys["bodies"])
         else:
             r = prove_module(src, module, args.timeout, args.par, args.max_seconds)
@@ -1938,8 +1932,9 @@ def module_report(r):
                      % (module, r["replayed"]["date"], r["replayed"]["seconds"] or 0))
     by_function = r.get("by_function")
     if by_function and not r.get("replayed"):
-        names, why = by_function["proved"], by_function.get("why") or {}
-        shown = ["%s: %s" % (f, ", ".join(why[f])) if f in why else f for f in names[:6]]
+        why = by_function["why"]
+        names = sorted(why)
+        shown = ["%s: %s" % (f, ", ".join(why[f])) for f in names[:6]]
         lines.append("  %s: only function bodies or declarations changed since its passing proof "
                      "of %s: %d function(s) proved (%s), the goals of the other %d and the "
                      "lemmas replayed (PROVE_REPLAY=module proves the module whole)"
@@ -2030,8 +2025,7 @@ def main():
     FOREIGN_LEMMAS.update({m: {"typed_lemma_" + n: o for n, o in owners.items()}
                            for m, owners in
                            lemma_owners_elsewhere(select(args.srcs, "")[0], mods).items()})
-    flags = wp_flags()
-    partial = selected_functions(flags) is not None or last_option(flags, "-wp-prop") is not None
+    partial = partial_flags()
     failed = 0
     for name in unknown:
         print("FAIL: prove %s (not a module of PROVEN_SRCS)" % name)
