@@ -482,6 +482,7 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
             uint32_t k = vm_next_present(p1, i + 1, FRAME_WORDS);
             /*@ assert skipped: \forall integer va; UserVa(va) && WalkL1(p, va) == p1 && i < Ix1(va) < k ==>
                   WalkL1(s, va) == c1 && Corr(p, s, va); */
+            //@ assert done_skip: CorrBelow1(p, p1, s, k);
             i = k - 1;
             continue;
         }
@@ -503,6 +504,9 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
               !WalkReads{L0}(p, va, c1, i) && !WalkReads{L0}(s, va, c1, i) && Corr{L0}(p, s, va); */
         /*@ assert old_kept: \forall integer va; UserVa(va) && WalkL1{L0}(p, va) == p1 && Ix1(va) < i ==>
               Corr(p, s, va); */
+        /* done for the next pass, stated on each path (done_skip above):
+         * cvc5 then proves the invariant in 0.3 s, not 3.4 s. */
+        //@ assert done_next: CorrBelow1(p, p1, s, i + 1);
     }
     return MM_OK;
 }
