@@ -29,7 +29,7 @@ prove-selftest:
 # without hints, and each goal's hint names the prover that proved it.
 .PHONY: prove-hints
 prove-hints:
-	@PROVE_HINTS=0 PROVE_REPLAY=0 proofs/prove.py --write-hints $(PROVEN_SRCS)
+	@PROVE_HINTS=0 PROVE_REPLAY=0 PROVE_RACE_LEAN=1 proofs/prove.py --write-hints $(PROVEN_SRCS)
 
 # After changing proofs: adds a line for each goal that has none (new or
 # renamed goals, which `make prove` races anyway) and drops the lines of goals

@@ -91,7 +91,15 @@ LEMMA_GOALS_MACRO = "ISOLA_LEMMA_GOALS"
 HINTS_DIR = os.environ.get("PROVE_HINTS_DIR", "proofs/hints")
 # The provers a hint may name: Why3 shortcuts of GOALS_PROVERS and
 # ASSIGNS_PROVERS.
-HINT_PROVERS = ("z3", "cvc4", "cvc5", "cvc4-fmf")
+HINT_PROVERS = ("z3", "cvc4", "cvc5", "cvc4-fmf", "z3-lean", "cvc4-lean", "cvc5-lean")
+# The lean provers: z3, cvc4 and cvc5 through proofs/smt_lean.c, which
+# deletes the ACSL lemmas from each task before the prover reads it
+# (lean_section; proofs/README.md, "Lean provers"). Most goals need no lemma
+# and are proved sooner without them; `make prove-hints` races them beside
+# the others (PROVE_RACE_LEAN=1) and a hint may name one. Normal runs race
+# only GOALS_PROVERS and ASSIGNS_PROVERS on a goal without a hint.
+LEAN_PROVERS = ("z3-lean", "cvc4-lean", "cvc5-lean")
+LEAN_SOURCE = os.path.join(ROOT, "proofs", "smt_lean.c")
 
 
 # The argv of one Frama-C run for one module. The caller may rely on: every
@@ -140,6 +148,10 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
     base = module if pass_name == "goals" else module + "." + pass_name
     provers = {"goals": GOALS_PROVERS, "lemmas": GOALS_PROVERS,
                "assigns": ASSIGNS_PROVERS, "smoke": SMOKE_PROVER}[pass_name]
+    if pass_name != "smoke":
+        provers += "".join("," + p for p in lean_provers(module))
+        if race_lean():   # every prover of a goal starts at once: a fair race
+            par = max(par, len(provers.split(",")))
     if pass_name != "smoke" and read_hints(module):
         provers = "script," + provers   # see read_hints
     cpp = CPP_ARGS + (["-D" + LEMMA_GOALS_MACRO] if pass_name == "lemmas" else [])
@@ -283,6 +295,24 @@ def read_hints(module):
 # stale_hints) run without their hint, so every prover races on them, and
 # --write-hints then rewrites their lines only. Read once per module, before
 # this run replaces that result.
+# The lean provers a module's goals, lemmas and assigns passes list, after
+# the others: every one in a `make prove-hints` race, else those its hints
+# name. WP runs a script's prover only if the pass lists it (a hint naming
+# an unlisted prover fails at once and the listed provers race), and the
+# first -wp-par provers listed are the ones a race starts, so the lean ones
+# come last: a goal without a hint is raced as before. (A `make prove-hints`
+# race raises -wp-par to the number of provers, so that all of them start.)
+def lean_provers(module):
+    if race_lean():
+        return [p for p in LEAN_PROVERS if p in HINT_PROVERS]
+    named = set(read_hints(module).values())
+    return [p for p in LEAN_PROVERS if p in named]
+
+
+def race_lean():
+    return os.environ.get("PROVE_RACE_LEAN", "") == "1"
+
+
 def race_stale():
     return os.environ.get("PROVE_HINTS_RACE", "") == "stale"
 
@@ -320,12 +350,13 @@ def hint_of(prover):
     m = re.match(r"^(\S+) \(hint\)$", prover)
     if m:
         return m.group(1) if m.group(1) in HINT_PROVERS else None
+    lean = "-lean" if prover.endswith("(lean)") else ""
     if prover.startswith("Z3 "):
-        return "z3"
+        return "z3" + lean
     if prover.startswith("CVC4 "):
-        return "cvc4-fmf" if prover.endswith("(fmf)") else "cvc4"
+        return "cvc4-fmf" if prover.endswith("(fmf)") else "cvc4" + lean
     if prover.startswith("CVC5 "):
-        return "cvc5"
+        return "cvc5" + lean
     return None
 
 
@@ -920,7 +951,8 @@ def settings_argv(cmd):
 # caller may rely on the directory existing.
 def cache_dir_for(module, cmd):
     kept = without_option(without_option(settings_argv(cmd), "-wp-fct"), "-wp-prop")
-    settings = json.dumps({"settings_version": 3, "command": kept}, sort_keys=True)
+    settings = json.dumps({"settings_version": 3, "command": kept, "lean_filter": lean_digest()},
+                          sort_keys=True)
     digest = hashlib.sha1(settings.encode()).hexdigest()[:12]
     path = os.path.join(SESSION_DIR, module, "cache-" + digest)
     os.makedirs(path, exist_ok=True)
@@ -1160,7 +1192,8 @@ def prover_summary(lines):
 # prover as suspects (sorted). A property of several parts names all of its
 # parts with that hint; one of them is stale. Raced goals have no hint, so
 # the provers that lost a race are not counted.
-REPORT_PROVERS = {"Z3": "z3", "CVC4": "cvc4", "CVC5": "cvc5", "CVC4:fmf": "cvc4-fmf"}
+REPORT_PROVERS = {"Z3": "z3", "CVC4": "cvc4", "CVC5": "cvc5", "CVC4:fmf": "cvc4-fmf",
+                  "Z3:lean": "z3-lean", "CVC4:lean": "cvc4-lean", "CVC5:lean": "cvc5-lean"}
 
 
 def stale_hints(goals, hints, report):
@@ -1336,7 +1369,17 @@ def tool_versions():
             out += subprocess.run(tool, stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout
         except OSError:
             out += b"missing " + tool[0].encode()
-    return out
+    return out + b"smt_lean.c " + lean_digest().encode()
+
+
+# The lean filter's source digest: part of every cache directory's and
+# replay key's settings, since the filter decides what a lean prover reads.
+@functools.lru_cache(maxsize=None)
+def lean_digest():
+    try:
+        return hashlib.sha256(read(LEAN_SOURCE).encode()).hexdigest()
+    except OSError:
+        return "missing"
 
 
 # src after the C preprocessor, with the ACSL comments kept (bytes), or None
@@ -1772,7 +1815,7 @@ def without_cvc5(why):
     global GOALS_PROVERS, ASSIGNS_PROVERS, HINT_PROVERS
     GOALS_PROVERS = GOALS_PROVERS.replace(",cvc5", "")
     ASSIGNS_PROVERS = ASSIGNS_PROVERS.replace(",cvc5", "")
-    HINT_PROVERS = tuple(p for p in HINT_PROVERS if p != "cvc5")
+    HINT_PROVERS = tuple(p for p in HINT_PROVERS if p not in ("cvc5", "cvc5-lean"))
     print("  note: %s: its goals go to z3 and cvc4, which makes a cold proof slower"
           % why, flush=True)
 
@@ -1855,6 +1898,49 @@ def cvc5_section(drivers, outdir):
             % (exe, exe, driver, m.group(1).decode() if m else "1"))
 
 
+# The lean filter, proofs/smt_lean.c compiled into proofs/.why3/smt-lean
+# (again whenever the source is newer): its path, or None if it cannot be
+# built (no C compiler). The caller may rely on: None means no lean prover
+# is configured.
+def lean_filter(outdir):
+    exe = os.path.join(outdir, "smt-lean")
+    try:
+        if os.path.getmtime(exe) >= os.path.getmtime(LEAN_SOURCE):
+            return exe
+    except OSError:
+        pass
+    try:
+        built = subprocess.run(["gcc", "-O2", "-o", exe + ".tmp", LEAN_SOURCE],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    except OSError:
+        return None
+    if built.returncode != 0:
+        return None
+    os.replace(exe + ".tmp", exe)
+    return exe
+
+
+# A lean prover (Why3 alternative "lean", shortcut "<prover>-lean") derived
+# from a prover section: the same binary, driver and limits, with the
+# command run through the lean filter, which deletes the task's ACSL lemmas
+# and then runs the command unchanged. Sound for the same reason a goal that
+# sees fewer lemmas is: an answer "unsat" without some assertions is an
+# answer "unsat" with them (docs/trusted-base.md).
+def lean_section(section, filter_exe):
+    sec = re.sub(r'^(command(?:_steps)? = ")', r'\1%s ' % filter_exe, section, flags=re.M)
+    sec = re.sub(r'^shortcut = "([^"]*)"$', r'shortcut = "\1-lean"', sec, flags=re.M)
+    sec = re.sub(r'^alternative = "[^"]*"\n', '', sec, flags=re.M)
+    return sec.replace("prover]\n", 'prover]\nalternative = "lean"\n', 1)
+
+
+def without_lean():
+    global HINT_PROVERS
+    HINT_PROVERS = tuple(p for p in HINT_PROVERS if p not in LEAN_PROVERS)
+    print("  note: proofs/smt_lean.c could not be compiled (is gcc installed? `make deps`): "
+          "the goals hinted to a lean prover are raced, which makes a cold proof slower",
+          flush=True)
+
+
 def local_why3_config():
     try:
         proc = subprocess.run(["why3", "config", "show"], stdout=subprocess.PIPE,
@@ -1885,6 +1971,13 @@ def local_why3_config():
     cvc5 = cvc5_section(drivers, outdir)
     if cvc5 and not any(has_shortcut(sec, "cvc5") for sec in sections):
         sections.append(cvc5)
+    lean = lean_filter(outdir)
+    if lean:
+        sections += [lean_section(sec, lean) for sec in list(sections)
+                     if sec.startswith("prover]") and
+                     any(has_shortcut(sec, p) for p in ("z3", "cvc4", "cvc5"))]
+    else:
+        without_lean()
     conf = os.path.join(outdir, "why3.conf")
     with open(conf, "w") as f:
         f.write("\n[".join(sections))

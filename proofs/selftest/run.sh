@@ -387,6 +387,63 @@ ok = sorted(bodies) == ["f", "g"] and sorted(decls) == ["f", "g", "h"] \
     and prove.split_functions("int f(void) { } int f(void) { }") is None
 sys.exit(0 if ok else 1)
 PY
+# The lean filter (proofs/smt_lean.c; docs/trusted-base.md): it deletes
+# exactly the assert commands right after a ";; Q_" comment, whatever
+# parentheses hide in strings, quoted symbols and comments, and keeps
+# anything else (a Q_ comment before a declaration, or before an assert
+# that shares its last line with another command). Then on WP's own tasks:
+# a goal that needs an ACSL axiom is not proved by z3-lean (so the lemmas
+# WP writes are the ones deleted) but is by z3, and a goal that needs none
+# is proved by both.
+LEAN_DIR=$out_dir/lean py_case lean-filter <<'PY'
+import os, shutil, subprocess, sys
+import prove
+d = os.environ["LEAN_DIR"]
+shutil.rmtree(d, ignore_errors=True)
+os.makedirs(d)
+exe = prove.lean_filter(d)
+task = (';; generated\n(declare-fun x () Int)\n'
+        ';; Q_drop_me\n(assert\n  (forall ((y Int)) (! (> (+ x y) |odd)sym|) :pattern ("s)t(r""x" y)))) ; c)\n'
+        ';; P_kept\n(assert (> x 0))\n'
+        ';; Q_declaration\n(declare-fun z () Int)\n'
+        ';; Q_two_commands\n(assert (> z 0)) (assert (< z 9))\n'
+        ';; Q_last\n(assert\n  (< x 5))\n\n'
+        '(check-sat)\n')
+want = (';; generated\n(declare-fun x () Int)\n'
+        ';; P_kept\n(assert (> x 0))\n'
+        ';; Q_declaration\n(declare-fun z () Int)\n'
+        ';; Q_two_commands\n(assert (> z 0)) (assert (< z 9))\n'
+        '\n(check-sat)\n')
+path = os.path.join(d, "task.smt2")
+with open(path, "w") as f:
+    f.write(task)
+got = subprocess.run([exe, "/bin/cat", path], stdout=subprocess.PIPE,
+                     universal_newlines=True).stdout
+if got != want:
+    print("lean-filter: got\n" + got)
+    sys.exit(1)
+src = os.path.join(d, "lean.c")
+with open(src, "w") as f:
+    f.write('/*@ axiomatic A { logic integer next(integer x);\n'
+            '      axiom next_def: \\forall integer x; next(x) == x + 1; } */\n'
+            '/*@ requires 0 <= x <= 100;\n    ensures positive: \\result * \\result > x; */\n'
+            'int g(int x)\n{\n    //@ assert needs_axiom: next(x) > x;\n    return x + 1;\n}\n')
+os.environ["WHY3CONFIG"] = prove.why3_setup()
+verdicts = {}
+for p in ("z3", "z3-lean"):
+    log = subprocess.run(["frama-c", src, "-wp", "-wp-rte", "-wp-prover", p, "-wp-timeout", "3",
+                          "-wp-cache", "none", "-wp-session", os.path.join(d, "session")],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         universal_newlines=True).stdout
+    for name in ("needs_axiom", "positive"):
+        verdicts[p, name] = any(name in l and ": Valid" in l and "[Qed]" not in l
+                                for l in log.splitlines())
+want = {("z3", "needs_axiom"): True, ("z3", "positive"): True,
+        ("z3-lean", "needs_axiom"): False, ("z3-lean", "positive"): True}
+if verdicts != want:
+    print("lean-filter: verdicts %s" % verdicts)
+    sys.exit(1)
+PY
 if [ -n "${PROVEN_SRCS:-}" ] && [ -z "$gui_failed" ]; then
   echo "PASS: prove-selftest gui-dry-run"
 else
