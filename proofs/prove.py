@@ -150,8 +150,6 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
                "assigns": ASSIGNS_PROVERS, "smoke": SMOKE_PROVER}[pass_name]
     if pass_name != "smoke":
         provers += "".join("," + p for p in lean_provers(module))
-        if race_lean():   # every prover of a goal starts at once: a fair race
-            par = max(par, len(provers.split(",")))
     if pass_name != "smoke" and read_hints(module):
         provers = "script," + provers   # see read_hints
     cpp = CPP_ARGS + (["-D" + LEMMA_GOALS_MACRO] if pass_name == "lemmas" else [])
@@ -300,8 +298,9 @@ def read_hints(module):
 # name. WP runs a script's prover only if the pass lists it (a hint naming
 # an unlisted prover fails at once and the listed provers race), and the
 # first -wp-par provers listed are the ones a race starts, so the lean ones
-# come last: a goal without a hint is raced as before. (A `make prove-hints`
-# race raises -wp-par to the number of provers, so that all of them start.)
+# come last: a goal without a hint is raced as before. In a `make prove-hints`
+# race, too, the lean ones start only when one of the first -wp-par is done
+# (starting all seven at once picked slower hints: proofs/README.md).
 def lean_provers(module):
     if race_lean():
         return [p for p in LEAN_PROVERS if p in HINT_PROVERS]
