@@ -444,6 +444,30 @@ if verdicts != want:
     print("lean-filter: verdicts %s" % verdicts)
     sys.exit(1)
 PY
+# A hint that names a lean prover must be listed in the pass's provers: WP
+# runs a script's prover only if listed (else every such goal is raced).
+LEAN_HINTS=$out_dir/lean-hints py_case lean-hint-listed <<'PY'
+import os, shutil, sys
+d = os.environ["LEAN_HINTS"]
+shutil.rmtree(d, ignore_errors=True)
+os.makedirs(d)
+with open(os.path.join(d, "st_ok.hints"), "w") as f:
+    f.write("typed_st_zero_ensures_zeroed z3-lean\n")
+with open(os.path.join(d, "st_smoke.hints"), "w") as f:
+    f.write("typed_st_never_ensures_e z3\n")
+os.environ["PROVE_HINTS_DIR"] = d
+import prove
+def provers(module, pass_name):
+    cmd = prove.frama_c_command("proofs/selftest/%s.c" % module, module, 3, 4, d, pass_name)
+    return cmd[cmd.index("-wp-prover") + 1].split(",")
+ok = provers("st_ok", "goals") == ["script", "z3", "cvc4", "cvc5", "z3-lean"] \
+    and provers("st_ok", "assigns")[-1] == "z3-lean" \
+    and provers("st_ok", "smoke") == ["z3"] \
+    and "z3-lean" not in provers("st_smoke", "goals")
+os.environ["PROVE_RACE_LEAN"] = "1"
+ok = ok and provers("st_smoke", "goals")[-3:] == ["z3-lean", "cvc4-lean", "cvc5-lean"]
+sys.exit(0 if ok else 1)
+PY
 if [ -n "${PROVEN_SRCS:-}" ] && [ -z "$gui_failed" ]; then
   echo "PASS: prove-selftest gui-dry-run"
 else
