@@ -37,7 +37,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("BUILD", "build")
-COPY = ["kernel", "include", "spec", "proofs/prove.py", "proofs/wp_runtime.ml", "proofs/wp-flags", "docs/trusted-base.md"]
+COPY = ["kernel", "include", "spec", "proofs/prove.py", "proofs/wp_runtime.ml", "proofs/smt_lean.c",
+        "proofs/wp-flags", "docs/trusted-base.md"]
 
 
 # The fields and (find, replace) pairs of one .mutant file.
@@ -144,10 +145,12 @@ def prove_scratch(name, module, rel, pairs, functions, props=""):
 
 
 # What made a failed proof fail, from prove.py's output: "smoke" when every
-# problem it reports is a smoke test that WP proved, else "goal".
+# problem it reports is a smoke test that WP proved, else "goal". A note
+# (a module's "(note)", or the run's own "  note: ...", such as a missing
+# tool) is not a problem.
 def failure_kind(output):
     problems = [l for l in output.splitlines() if re.match(r"  \w+: ", l)
-                and not re.match(r"  \w+: (\(note\)|\w+ pass \(WP log)", l)]
+                and not re.match(r"  (note: |\w+: (\(note\)|\w+ pass \(WP log))", l)]
     smoke = [l for l in problems if "smoke test" in l and "was proved" in l]
     return "smoke" if smoke and len(smoke) == len(problems) else "goal"
 
