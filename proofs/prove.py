@@ -96,8 +96,8 @@ HINT_PROVERS = ("z3", "cvc4", "cvc5", "cvc4-fmf", "z3-lean", "cvc4-lean", "cvc5-
 # deletes the ACSL lemmas from each task before the prover reads it
 # (lean_section; proofs/README.md, "Lean provers"). Most goals need no lemma
 # and are proved sooner without them; `make prove-hints` races them beside
-# the others (PROVE_RACE_LEAN=1) and a hint may name one. Normal runs race
-# only GOALS_PROVERS and ASSIGNS_PROVERS on a goal without a hint.
+# the others (PROVE_RACE_LEAN=1) and a hint may name one; a pass lists the
+# lean provers its module's hints name (lean_provers).
 LEAN_PROVERS = ("z3-lean", "cvc4-lean", "cvc5-lean")
 LEAN_SOURCE = os.path.join(ROOT, "proofs", "smt_lean.c")
 
@@ -288,11 +288,6 @@ def read_hints(module):
     return hints
 
 
-# `make prove-hints-stale` (PROVE_HINTS_RACE=stale): the goals that the
-# module's last result names as suspects of a stale hint (hints.stale; see
-# stale_hints) run without their hint, so every prover races on them, and
-# --write-hints then rewrites their lines only. Read once per module, before
-# this run replaces that result.
 # The lean provers a module's goals, lemmas and assigns passes list, after
 # the others: every one in a `make prove-hints` race, else those its hints
 # name. WP runs a script's prover only if the pass lists it (a hint naming
@@ -312,6 +307,11 @@ def race_lean():
     return os.environ.get("PROVE_RACE_LEAN", "") == "1"
 
 
+# `make prove-hints-stale` (PROVE_HINTS_RACE=stale): the goals that the
+# module's last result names as suspects of a stale hint (hints.stale; see
+# stale_hints) run without their hint, so every prover races on them, and
+# --write-hints then rewrites their lines only. Read once per module, before
+# this run replaces that result.
 def race_stale():
     return os.environ.get("PROVE_HINTS_RACE", "") == "stale"
 
@@ -1375,10 +1375,7 @@ def tool_versions():
 # replay key's settings, since the filter decides what a lean prover reads.
 @functools.lru_cache(maxsize=None)
 def lean_digest():
-    try:
-        return hashlib.sha256(read(LEAN_SOURCE).encode()).hexdigest()
-    except OSError:
-        return "missing"
+    return hashlib.sha256(read(LEAN_SOURCE).encode()).hexdigest()
 
 
 # src after the C preprocessor, with the ACSL comments kept (bytes), or None
@@ -1839,6 +1836,10 @@ def why3_setup():
         without_cvc5("cvc5 is not installed (`make deps` installs it)" if conf
                      else "Why3's configuration has no cvc5 prover (proofs/.why3/why3.conf "
                      "could not be written: does `why3 config show` work?)")
+    if not has_shortcut(read(path), "z3-lean"):
+        without_lean("proofs/smt_lean.c could not be compiled (is gcc installed? `make deps`)"
+                     if conf else "Why3's configuration has no lean prover (proofs/.why3/why3.conf "
+                     "could not be written)")
     return conf
 
 
@@ -1863,9 +1864,15 @@ def why3_setup():
 def cvc4_fmf_section(cvc4_section):
     sec = re.sub(r'^(command(?:_steps)? = "\S*cvc4 .*?) %f"$', r'\1 --finite-model-find %f"',
                  cvc4_section, flags=re.M)
-    sec = re.sub(r'^shortcut = "cvc4"$', 'shortcut = "cvc4-fmf"', sec, flags=re.M)
+    return alternative_section(sec, "fmf")
+
+
+# A prover section made a Why3 alternative of its prover: alternative
+# `alternative` (replacing any it had) and shortcut "<shortcut>-<alternative>".
+def alternative_section(section, alternative):
+    sec = re.sub(r'^shortcut = "([^"]*)"$', r'shortcut = "\1-%s"' % alternative, section, flags=re.M)
     sec = re.sub(r'^alternative = "[^"]*"\n', '', sec, flags=re.M)
-    return sec.replace("prover]\n", 'prover]\nalternative = "fmf"\n', 1)
+    return sec.replace("prover]\n", 'prover]\nalternative = "%s"\n' % alternative, 1)
 
 
 # cvc5 (Debian's cvc5 1.0), which Why3 1.5 does not know: a prover section
@@ -1927,17 +1934,17 @@ def lean_filter(outdir):
 # answer "unsat" with them (docs/trusted-base.md).
 def lean_section(section, filter_exe):
     sec = re.sub(r'^(command(?:_steps)? = ")', r'\1%s ' % filter_exe, section, flags=re.M)
-    sec = re.sub(r'^shortcut = "([^"]*)"$', r'shortcut = "\1-lean"', sec, flags=re.M)
-    sec = re.sub(r'^alternative = "[^"]*"\n', '', sec, flags=re.M)
-    return sec.replace("prover]\n", 'prover]\nalternative = "lean"\n', 1)
+    return alternative_section(sec, "lean")
 
 
-def without_lean():
+# Without the lean provers in the Why3 configuration WP will use (the filter
+# could not be built, or no configuration of our own), hints naming one are
+# skipped, so those goals are raced, as without_cvc5 does for cvc5.
+def without_lean(why):
     global HINT_PROVERS
     HINT_PROVERS = tuple(p for p in HINT_PROVERS if p not in LEAN_PROVERS)
-    print("  note: proofs/smt_lean.c could not be compiled (is gcc installed? `make deps`): "
-          "the goals hinted to a lean prover are raced, which makes a cold proof slower",
-          flush=True)
+    print("  note: %s: the goals hinted to a lean prover are raced, which makes a cold "
+          "proof slower" % why, flush=True)
 
 
 def local_why3_config():
@@ -1975,8 +1982,6 @@ def local_why3_config():
         sections += [lean_section(sec, lean) for sec in list(sections)
                      if sec.startswith("prover]") and
                      any(has_shortcut(sec, p) for p in ("z3", "cvc4", "cvc5"))]
-    else:
-        without_lean()
     conf = os.path.join(outdir, "why3.conf")
     with open(conf, "w") as f:
         f.write("\n[".join(sections))
