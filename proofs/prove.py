@@ -1843,12 +1843,14 @@ def why3_setup():
     return conf
 
 
-# A project-local Why3 configuration (proofs/.why3/why3.conf, generated; the
-# path is returned, or None if Why3 could not print its configuration).
+# A project-local Why3 configuration (proofs/.why3/why3.conf, or outdir's,
+# generated with its drivers; the path is returned, or None if Why3 could
+# not print its configuration).
 # Why it exists: Debian's Why3 1.5 runs z3 4.8.12 with -T:<t>, on which z3
 # prints "timeout", a word the z3_471 driver does not know; Why3 then reports
-# "Unknown error" (a failure). The local driver imports the system one and
-# only adds `unknown "^timeout$" "timeout"`: it changes no "valid" verdict.
+# "Unknown error" (a failure). The local z3 driver is the system one
+# (driver_inlined) plus `unknown "^timeout$" "timeout"`: it changes no
+# "valid" verdict. cvc4's local driver is the system one (driver_inlined).
 # Why unknown and not timeout: WP re-runs a cached timeout whose measured CPU
 # time is below the limit, which on a loaded machine is most of them (smoke
 # tests above all), so warm runs were not warm. A cached unknown is replayed;
@@ -1865,6 +1867,78 @@ def cvc4_fmf_section(cvc4_section):
     sec = re.sub(r'^(command(?:_steps)? = "\S*cvc4 .*?) %f"$', r'\1 --finite-model-find %f"',
                  cvc4_section, flags=re.M)
     return alternative_section(sec, "fmf")
+
+
+# The theories the local drivers leave out (driver_inlined): Why3's
+# bit-vector, floating-point and string libraries. No task of ours uses
+# them (WP writes integers, reals, booleans and arrays as int, real, bool
+# and map, and its memory model in theories of its own), so a task prints
+# the same, byte for byte, without their driver entries; the WP cache,
+# keyed by the printed task, finds every answer it held
+# (proofs/README.md, "Lean drivers"; the prove-selftest case
+# `driver-same-tasks`). Why3 reads every library a driver names each time
+# WP makes a Why3 environment, which WP 25 does for each function it
+# proves, and loads the driver again for each task: bv.mlw and
+# ieee_float.mlw (one clone per width) were most of that, 7.8 % of
+# vmspace's goals pass with every answer cached, against 0.6 % without them.
+DRIVER_SKIPPED_THEORIES = ("bv.", "ieee_float.", "string.")
+
+
+# text without its (* comments *), which nest; "(*)" (the multiplication
+# symbol) and strings are kept as they are. Line breaks inside a comment
+# are kept, so lines stay lines.
+def driver_uncommented(text):
+    out, i, depth, n = [], 0, 0, len(text)
+    while i < n:
+        if depth == 0 and text[i] == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif depth == 0 and text.startswith("(*)", i):
+            out.append("(*)")
+            i += 3
+        elif text.startswith("(*", i):
+            depth, i = depth + 1, i + 2
+        elif depth and text.startswith("*)", i):
+            depth, i = depth - 1, i + 2
+        else:
+            if depth == 0 or text[i] == "\n":
+                out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+# The Why3 driver at path as one text: each `import "f"` replaced by f's
+# text (f beside the importing file, as Why3 finds it), recursively, in
+# place, so every entry keeps its order; and each `theory <name> ... end`
+# block of a theory in DRIVER_SKIPPED_THEORIES left out. Comments and blank
+# lines go. The caller may rely on: a task that uses none of the skipped
+# theories prints the same with this driver as with the one at path. A
+# file that cannot be read is left as `import "path"`, which Why3 reads
+# whole (or reports missing) as before.
+def driver_inlined(path):
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        return 'import "%s"' % path
+    lines, skipping = [], False
+    for line in driver_uncommented(text).split("\n"):
+        words = line.split()
+        if not skipping and len(words) == 2 and words[0] == "import":
+            lines.append(driver_inlined(os.path.join(os.path.dirname(path),
+                                                     words[1].strip('"'))))
+        elif len(words) == 2 and words[0] == "theory":
+            skipping = words[1].startswith(DRIVER_SKIPPED_THEORIES)
+            if not skipping:
+                lines.append(line)
+        elif skipping:
+            skipping = words != ["end"]
+        elif words:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 # A prover section made a Why3 alternative of its prover: alternative
@@ -1894,9 +1968,9 @@ def cvc5_section(drivers, outdir):
                 'prelude "(set-logic ALL)"\n'
                 'unknown "^(error \\"Can\'t get-info :reason-unknown when the last '
                 'result wasn\'t unknown!\\")$" "(not unknown!)"\n'
-                'import "%s"\n'
+                '%s\n'
                 'theory BuiltIn\n  meta "supports_smt_get_info_unknown_reason" ""\nend\n'
-                % os.path.join(drivers, "cvc4_16.gen"))
+                % driver_inlined(os.path.join(drivers, "cvc4_16.gen")))
     return ('prover]\ncommand = "%s --tlimit=%%t000 --lang=smt2 %%f"\n'
             'command_steps = "%s --rlimit=%%S --lang=smt2 %%f"\n'
             'driver = "%s"\neditor = ""\nin_place = false\ninteractive = false\n'
@@ -1947,7 +2021,7 @@ def without_lean(why):
           "proof slower" % why, flush=True)
 
 
-def local_why3_config():
+def local_why3_config(outdir=None):
     try:
         proc = subprocess.run(["why3", "config", "show"], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, universal_newlines=True)
@@ -1957,20 +2031,21 @@ def local_why3_config():
         return None
     m = re.search(r'^datadir = "([^"]*)"', proc.stdout, re.M)
     drivers = os.path.join(m.group(1) if m else "/usr/share/why3", "drivers")
-    outdir = os.path.join(ROOT, "proofs", ".why3")
+    outdir = outdir or os.path.join(ROOT, "proofs", ".why3")
     os.makedirs(outdir, exist_ok=True)
     sections = proc.stdout.split("\n[")
     for i, sec in enumerate(sections):
-        if not (sec.startswith("prover]") and 'shortcut = "z3"' in sec):
+        if not (sec.startswith("prover]") and
+                (has_shortcut(sec, "z3") or has_shortcut(sec, "cvc4"))):
             continue
         d = re.search(r'^driver = "([^"]*)"', sec, re.M)
         if not d or os.path.isabs(d.group(1)):
             continue
         local = os.path.join(outdir, d.group(1) + "_isola.drv")
         with open(local, "w") as f:
-            f.write("(* generated by proofs/prove.py: see local_why3_config *)\n"
-                    'import "%s"\nunknown "^timeout$" "timeout"\n'
-                    % os.path.join(drivers, d.group(1) + ".drv"))
+            f.write("(* generated by proofs/prove.py: see local_why3_config *)\n%s\n%s"
+                    % (driver_inlined(os.path.join(drivers, d.group(1) + ".drv")),
+                       'unknown "^timeout$" "timeout"\n' if has_shortcut(sec, "z3") else ""))
         sections[i] = sec.replace(d.group(0), 'driver = "%s"' % local)
     sections += [cvc4_fmf_section(sec) for sec in list(sections)
                  if sec.startswith("prover]") and has_shortcut(sec, "cvc4")]

@@ -468,6 +468,69 @@ os.environ["PROVE_RACE_LEAN"] = "1"
 ok = ok and provers("st_smoke", "goals")[-3:] == ["z3-lean", "cvc4-lean", "cvc5-lean"]
 sys.exit(0 if ok else 1)
 PY
+# The lean drivers (DRIVER_SKIPPED_THEORIES; proofs/README.md, "Lean
+# drivers") print every task as Why3's own drivers do: goals proved by each
+# prover through Why3's drivers (int, division, arrays, bool, an axiomatic,
+# a loop) are all found again in the WP cache, which is keyed by the
+# printed task, when only the cache may answer (-wp-cache offline) through
+# the lean drivers. A control configuration whose drivers also skip int.Int
+# prints other tasks and finds none, so the check can fail.
+DRIVER_DIR=$out_dir/drivers py_case driver-same-tasks <<'PY'
+import os, re, shutil, subprocess, sys
+import prove
+d = os.environ["DRIVER_DIR"]
+shutil.rmtree(d, ignore_errors=True)
+os.makedirs(d)
+src = os.path.join(d, "drv.c")
+with open(src, "w") as f:
+    f.write('#include <stdint.h>\n'
+            '/*@ axiomatic Sum { logic integer sum(int64_t *a, integer n) reads a[0 .. n - 1];\n'
+            '      axiom sum0: \\forall int64_t *a; sum(a, 0) == 0;\n'
+            '      axiom sum_n: \\forall int64_t *a, integer n; n > 0 ==> sum(a, n) == sum(a, n - 1) + a[n - 1]; } */\n'
+            '/*@ requires 0 <= n <= 1000 && \\valid(a + (0 .. n - 1));\n'
+            '    requires \\forall integer i; 0 <= i < n ==> 0 <= a[i] <= 100;\n'
+            '    assigns \\nothing;\n    ensures total: \\result == sum(a, n); */\n'
+            'int64_t total(int64_t *a, int n)\n{\n    int64_t s = 0;\n'
+            '    /*@ loop invariant 0 <= i <= n && s == sum(a, i) && 0 <= s <= 100 * i;\n'
+            '        loop assigns i, s;\n        loop variant n - i; */\n'
+            '    for (int i = 0; i < n; i++)\n        s += a[i];\n    return s;\n}\n'
+            '/*@ requires \\valid(p) && \\valid(q) && \\separated(p, q);\n    assigns *p, *q;\n'
+            '    ensures divided: *p == \\old(*p) / 8 + \\old(*p) % 8 && *q == (\\old(*q) != 0); */\n'
+            'void mix(uint64_t *p, _Bool *q)\n{\n    *p = *p / 8 + *p % 8;\n    *q = *q != 0;\n}\n')
+new = prove.local_why3_config(os.path.join(d, "lean"))
+inlined = prove.driver_inlined
+prove.driver_inlined = lambda path: 'import "%s"' % path   # as before the lean drivers
+old = prove.local_why3_config(os.path.join(d, "system"))
+prove.driver_inlined, prove.DRIVER_SKIPPED_THEORIES = inlined, ("int.",)
+control = prove.local_why3_config(os.path.join(d, "control"))
+def run(conf, prover, cache):
+    env = dict(os.environ, WHY3CONFIG=conf)
+    out = subprocess.run(["frama-c", src, "-wp", "-wp-rte", "-wp-prover", prover,
+                          "-wp-timeout", "10", "-wp-cache", cache,
+                          "-wp-cache-dir", os.path.join(d, "cache-" + prover),
+                          "-wp-session", os.path.join(d, "session")],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env).stdout
+    m = re.search(r"Proved goals:\s*(\d+) / (\d+)", out)
+    n = re.search(r"^\s+\S+ [\d.]+(?: \(\w+\))?:\s+(\d+) ", out, re.M)
+    return (int(m.group(1)), int(m.group(2)), int(n.group(1)) if n else 0) if m else (0, -1, 0)
+# The lean drivers name no skipped theory, and still map int.Int.
+ok = True
+for name in os.listdir(os.path.join(d, "lean")):
+    if name.endswith(".drv"):
+        text = open(os.path.join(d, "lean", name)).read()
+        ok = ok and "theory int.Int" in text and "import" not in text and \
+            not re.search(r"^theory (bv|ieee_float|string)\.", text, re.M)
+for prover in ("z3", "cvc4", "cvc5"):
+    first = run(old, prover, "update")
+    again = run(new, prover, "offline")
+    wrong = run(control, prover, "offline")
+    same = first[0] == first[1] and first[2] > 0 and again == first and wrong[0] < wrong[1]
+    if not same:
+        print("driver-same-tasks: %s: proved/goals/by the prover: system drivers %s, "
+              "lean drivers (cache only) %s, control (cache only) %s" % (prover, first, again, wrong))
+    ok = ok and same
+sys.exit(0 if ok else 1)
+PY
 if [ -n "${PROVEN_SRCS:-}" ] && [ -z "$gui_failed" ]; then
   echo "PASS: prove-selftest gui-dry-run"
 else
