@@ -30,6 +30,8 @@ suspected stale hints, races those goals, and (with --write-hints) rewrites
 their lines only (`make prove-hints-stale`); --write-new-hints adds the
 lines of goals without one and drops those of goals gone, keeping every other
 line (`make prove-hints-new`, see hints_out_of_date);
+PROVE_UNPRUNED names another list than proofs/unpruned-functions (the
+functions whose goals pass runs without Qed's pruning: unpruned_functions);
 PROVE_WP_FLAGS names another flags file, PROVE_SESSION_DIR and
 PROVE_RESULTS_DIR move the session and the results (for testing the driver).
 
@@ -144,7 +146,11 @@ LEAN_SOURCE = os.path.join(ROOT, "proofs", "smt_lean.c")
 #   are smaller without. WP warns "Missing RTE guards" in this pass's log.
 #   unguarded=None (the replay key, or no printed code): one stage that
 #   keeps every assigns goal.
-def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguarded=None):
+# The goals pass runs in stages when the module defines a function of
+# proofs/unpruned-functions (unpruned_functions); stages=False gives it in
+# one stage, pruning everywhere (the cache key; tools/prove-gui).
+def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguarded=None,
+                    stages=True):
     base = module if pass_name == "goals" else module + "." + pass_name
     provers = {"goals": GOALS_PROVERS, "lemmas": GOALS_PROVERS,
                "assigns": ASSIGNS_PROVERS, "smoke": SMOKE_PROVER}[pass_name]
@@ -171,12 +177,20 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
     ]
     flags = wp_flags(src)
     if pass_name == "goals":
-        cmd += ["-wp-no-smoke-tests",
-                "-print", "-ocode", os.path.join(logdir, module + ".printed.c")]
+        cmd.append("-wp-no-smoke-tests")
+        printed = ["-print", "-ocode", os.path.join(logdir, module + ".printed.c")]
         if lemma_pass_needed(src):
-            return cmd + flags + [property_selection(flags, ["assigns", "lemma"])]
-        return cmd + flags + [property_selection(flags, ["assigns"],
-                                                 LEMMAS_OWNED_ELSEWHERE.get(module, ()))]
+            selection = property_selection(flags, ["assigns", "lemma"])
+        else:
+            selection = property_selection(flags, ["assigns"],
+                                           LEMMAS_OWNED_ELSEWHERE.get(module, ()))
+        unpruned = unpruned_selected(src, flags) if stages else []
+        if not unpruned:
+            return cmd + printed + flags + [selection]
+        with_lemmas = not lemma_pass_needed(src) and selected_functions(flags) is None \
+            and lemmas_to_prove(src, module)
+        return cmd + flags + unpruned_stages(flags, unpruned, selection, printed,
+                                             with_lemmas, module)
     if pass_name == "lemmas":
         return cmd + ["-wp-no-smoke-tests"] + flags + \
             [property_selection(flags, [c for c in SMOKE_PASS_SKIPPED if c != "lemma"] + ["assigns"],
@@ -202,6 +216,74 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
         # -then: the same run goes on with these options replaced
         cmd += ["-then", "-wp-fct", ",".join(stage_two), keep_assigns]
     return cmd
+
+
+# proofs/unpruned-functions: the functions whose goals pass runs without
+# Qed's pruning (-wp-no-pruning). Pruning drops the hypotheses and branches
+# that Qed finds irrelevant to a goal; for most functions that makes the
+# provers' tasks smaller and is worth its cost, but for these it costs more
+# Frama-C time than the provers save (vm_map: 9.7 s of CPU with it, 4.9 s
+# without; proofs/README.md, "Pruning by function"). Either way each goal
+# is the same property, proved by the same provers: pruning is a
+# simplification that keeps the goal's meaning, so the list decides speed,
+# never a verdict. The goals pass only: the assigns and smoke passes were
+# measured to take the same time either way.
+UNPRUNED_FILE = os.environ.get("PROVE_UNPRUNED", "proofs/unpruned-functions")
+
+
+@functools.lru_cache(maxsize=None)
+def unpruned_functions():
+    path = os.path.join(ROOT, UNPRUNED_FILE)
+    names = []
+    try:
+        with open(path) as f:
+            for line in f:
+                names += line.split("#", 1)[0].split()
+    except OSError:
+        pass
+    return tuple(names)
+
+
+# The unpruned functions that src defines and the flags select (all of them
+# without a -wp-fct), in the file's order.
+def unpruned_selected(src, flags):
+    selected = selected_functions(flags)
+    return [f for f in unpruned_functions()
+            if (selected is None or f in selected) and defines(src, f)]
+
+
+# The goals pass's stages, after the common flags, when it proves some
+# unpruned functions (proofs/README.md, "Pruning by function"):
+# 1. those functions, -wp-no-pruning;
+# 2. the other functions the flags select (all of them without a -wp-fct),
+#    with pruning; skipped when there is none;
+# 3. with_lemmas (the goals pass proves lemmas of the module, and the flags
+#    select no function): the lemmas, which -wp-fct and -wp-skip-fct leave
+#    out of the two stages before. Not without one: WP would warn "No goal
+#    generated".
+# WP would prove again in a later stage a goal an earlier one failed (it
+# selects every property whose status is not valid yet), so each stage
+# names its own functions or properties: a goal is tried once, and a
+# failing one costs one timeout, as in one stage. The code is printed at the
+# end of the last stage, so once, with every function's run-time-error
+# guards.
+def unpruned_stages(flags, unpruned, selection, printed, with_lemmas, module):
+    selected = selected_functions(flags)
+    stages = [["-wp-no-pruning", "-wp-fct", ",".join(unpruned), selection]]
+    if selected is None:
+        stages.append(["-wp-pruning", "-wp-fct=", "-wp-skip-fct", ",".join(unpruned), selection])
+    else:
+        others = [f for f in selected if f not in unpruned]
+        if others:
+            stages.append(["-wp-pruning", "-wp-fct", ",".join(others), selection])
+    if with_lemmas:
+        stages.append(["-wp-fct=", "-wp-skip-fct=", property_selection(
+            flags, [c for c in SMOKE_PASS_SKIPPED if c != "lemma"] + ["assigns"],
+            LEMMAS_OWNED_ELSEWHERE.get(module, ()))])
+    argv = []
+    for i, stage in enumerate(stages):
+        argv += (["-then"] if i else []) + stage
+    return argv[:-1] + printed + argv[-1:]
 
 
 # The value of the last `name X` or `name=X` in argv, None without one (as
@@ -1099,11 +1181,20 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems, unguar
     # The goals and assigns passes share one cache (the goals pass's): a
     # prover's answer on a task does not depend on the pass, and one
     # directory holds every goal for tools/prove-gui.
+    # The key is the goals pass's command in one stage (stages=False): the
+    # list of unpruned functions changes which tasks WP prints, never the
+    # answer to a task, and the cache is keyed by the task itself.
     key = cmd if pass_name == "smoke" else \
-        frama_c_command(src, module, timeout, par, RESULTS_DIR, "goals")
+        frama_c_command(src, module, timeout, par, RESULTS_DIR, "goals", stages=False)
     cache = cache_dir_for(module, key)
     forget_goal_timeouts(cache)
-    cmd += ["-wp-cache-dir", cache]
+    # Before the first -then: WP opens its cache in the first stage and
+    # keeps that directory for the later ones, so a -wp-cache-dir given
+    # after -then was never used (until 2026-12-07 the smoke pass's stage
+    # one wrote to WP's default, proofs/session/<module>/cache, whatever
+    # its settings).
+    first_then = cmd.index("-then") if "-then" in cmd else len(cmd)
+    cmd[first_then:first_then] = ["-wp-cache-dir", cache]
     with PRINT_LOCK:
         print("  %s: %s pass (WP log: %s)" % (module, pass_name, files[".wp.log"]),
               flush=True)

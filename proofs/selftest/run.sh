@@ -137,6 +137,13 @@ rc_byfn6=$?
 printf '/*@ predicate st_positive(integer x) = x > 0; */\n' >> "$byfn/st_byfn.c"
 env $byfn_env proofs/prove.py "$byfn/st_byfn.c" > "$log.byfn7" 2>&1
 rc_byfn7=$?
+# proofs/unpruned-functions (PROVE_UNPRUNED: another file): the goals pass
+# proves the listed functions a module defines in a first stage without
+# Qed's pruning, then the rest; every goal once, the code printed once, and
+# a false goal of a listed function still fails.
+printf '# selftest\nst_inc  # st_unproved\nst_zero\n' > "$out_dir/unpruned"
+PROVE_UNPRUNED=$out_dir/unpruned PROVE_REPLAY=0 PROVE_RESULTS_DIR=$out_dir/results-unpruned \
+  proofs/prove.py proofs/selftest/st_ok.c proofs/selftest/st_unproved.c > "$log.unpruned" 2>&1
 # make prove-gui --dry-run builds a command for every proven module
 # (PROVEN_SRCS from make; until 2026-12-06 it failed for the modules with a
 # lemmas pass).
@@ -531,6 +538,37 @@ for prover in ("z3", "cvc4", "cvc5"):
     ok = ok and same
 sys.exit(0 if ok else 1)
 PY
+LOG=$log python3 - <<'PY' && echo "PASS: prove-selftest unpruned-stages" || \
+  { echo "FAIL: prove-selftest unpruned-stages (see $log.unpruned, $log.1)"; failed=1; }
+import json, os, re, sys
+log, results = os.environ["LOG"], os.environ["PROVE_RESULTS_DIR"] + "-unpruned"
+text = open(log + ".unpruned").read()
+def goals(t):
+    m = re.search(r"^PASS: prove st_ok \((\d+)/(\d+) goals", t, re.M)
+    return m.groups() if m else None
+ok = goals(text) is not None and goals(text) == goals(open(log + ".1").read())
+ok = ok and re.search(r"^FAIL: prove st_unproved ", text, re.M) is not None and \
+    "unproved goal typed_st_inc_ensures_wrong" in text
+for module, fn in (("st_ok", "st_zero"), ("st_unproved", "st_inc")):
+    cmd = json.load(open(os.path.join(results, module + ".json")))["command"]
+    i = cmd.index("-wp-no-pruning") if "-wp-no-pruning" in cmd else -1
+    ok = ok and i >= 0 and cmd[i + 1:i + 3] == ["-wp-fct", fn] and "-then" in cmd[i:]
+    wp_log = open(os.path.join(results, module + ".wp.log")).read()
+    total = sum(int(t) for t in re.findall(r"Proved goals:\s*\d+ / (\d+)", wp_log))
+    names = set(re.findall(r"^\[wp\] \[[^]]*\] Goal (\S+)", wp_log, re.M))
+    ok = ok and total == len(names) > 0
+    printed = open(os.path.join(results, module + ".printed.c")).read()
+    ok = ok and len(re.findall(r"^\w+ %s\([^;]*\)\s*$" % fn, printed, re.M)) == 1
+    if not ok:
+        print("unpruned-stages: %s: command %s; goals in the summaries %d, by name %d"
+              % (module, cmd[i:i + 4] if i >= 0 else None, total, len(names)))
+sys.exit(0 if ok else 1)
+PY
+for src in ${PROVEN_SRCS:-}; do
+  if grep -q -- '-wp-no-pruning' "$log.gui.$(basename "$src" .c)"; then
+    echo "FAIL: prove-selftest unpruned-gui (prove-gui's command has stages: $log.gui.*)"; failed=1
+  fi
+done
 if [ -n "${PROVEN_SRCS:-}" ] && [ -z "$gui_failed" ]; then
   echo "PASS: prove-selftest gui-dry-run"
 else
