@@ -30,8 +30,9 @@ suspected stale hints, races those goals, and (with --write-hints) rewrites
 their lines only (`make prove-hints-stale`); --write-new-hints adds the
 lines of goals without one and drops those of goals gone, keeping every other
 line (`make prove-hints-new`, see hints_out_of_date);
-PROVE_UNPRUNED names another list than proofs/unpruned-functions (the
-functions whose goals pass runs without Qed's pruning: unpruned_functions);
+PROVE_QED_BY_FUNCTION names another file than proofs/qed-by-function (the
+functions whose goals pass runs with some of Qed's simplifications off:
+qed_by_function);
 PROVE_WP_FLAGS names another flags file, PROVE_SESSION_DIR and
 PROVE_RESULTS_DIR move the session and the results (for testing the driver).
 
@@ -147,8 +148,8 @@ LEAN_SOURCE = os.path.join(ROOT, "proofs", "smt_lean.c")
 #   unguarded=None (the replay key, or no printed code): one stage that
 #   keeps every assigns goal.
 # The goals pass runs in stages when the module defines a function of
-# proofs/unpruned-functions (unpruned_functions); stages=False gives it in
-# one stage, pruning everywhere (the cache key; tools/prove-gui).
+# proofs/qed-by-function (qed_by_function); stages=False gives it in one
+# stage, every simplification on (the cache key; tools/prove-gui).
 def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguarded=None,
                     stages=True):
     base = module if pass_name == "goals" else module + "." + pass_name
@@ -184,13 +185,12 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
         else:
             selection = property_selection(flags, ["assigns"],
                                            LEMMAS_OWNED_ELSEWHERE.get(module, ()))
-        unpruned = unpruned_selected(src, flags) if stages else []
-        if not unpruned:
+        groups = qed_groups(src, flags) if stages else []
+        if not groups:
             return cmd + printed + flags + [selection]
         with_lemmas = not lemma_pass_needed(src) and selected_functions(flags) is None \
             and lemmas_to_prove(src, module)
-        return cmd + flags + unpruned_stages(flags, unpruned, selection, printed,
-                                             with_lemmas, module)
+        return cmd + flags + qed_stages(flags, groups, selection, printed, with_lemmas, module)
     if pass_name == "lemmas":
         return cmd + ["-wp-no-smoke-tests"] + flags + \
             [property_selection(flags, [c for c in SMOKE_PASS_SKIPPED if c != "lemma"] + ["assigns"],
@@ -218,48 +218,77 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
     return cmd
 
 
-# proofs/unpruned-functions: the functions whose goals pass runs without
-# Qed's pruning (-wp-no-pruning). Pruning drops the hypotheses and branches
-# that Qed finds irrelevant to a goal; for most functions that makes the
-# provers' tasks smaller and is worth its cost, but for these it costs more
-# Frama-C time than the provers save (vm_map: 9.7 s of CPU with it, 4.9 s
-# without; proofs/README.md, "Pruning by function"). Either way each goal
-# is the same property, proved by the same provers: pruning is a
-# simplification that keeps the goal's meaning, so the list decides speed,
-# never a verdict. The goals pass only: the assigns and smoke passes were
-# measured to take the same time either way.
-UNPRUNED_FILE = os.environ.get("PROVE_UNPRUNED", "proofs/unpruned-functions")
+# proofs/qed-by-function: functions whose goals pass runs with some of
+# Qed's simplifications off, each line a function and the switches it turns
+# off (QED_SWITCHES: -wp-no-pruning, -wp-no-ground). Pruning drops the
+# branches of a goal's hypotheses that Qed finds irrelevant; ground
+# propagation rewrites the hypotheses with the constants others fix. For
+# most functions they make the provers' tasks smaller and are worth their
+# cost; for the listed ones they cost more Frama-C time than the provers
+# save (vm_map: 9.7 s of CPU with both, 4.9 s without pruning;
+# proofs/README.md, "Qed by function"). Either way each goal is the same
+# property, proved by the same provers: both are simplifications that keep
+# a goal's meaning, so the file decides speed, never a verdict. The goals
+# pass only: the assigns and smoke passes took the same time either way.
+QED_FILE = os.environ.get("PROVE_QED_BY_FUNCTION", "proofs/qed-by-function")
+QED_SWITCHES = ("pruning", "ground")
 
 
+# ((function, frozenset of the switches it turns off), ...) in the file's
+# order; a line that names an unknown switch, none, or a function a second
+# time stops the run with the line's place.
 @functools.lru_cache(maxsize=None)
-def unpruned_functions():
-    path = os.path.join(ROOT, UNPRUNED_FILE)
-    names = []
+def qed_by_function():
+    path = os.path.join(ROOT, QED_FILE)
+    entries, seen = [], set()
     try:
         with open(path) as f:
-            for line in f:
-                names += line.split("#", 1)[0].split()
+            lines = f.read().splitlines()
     except OSError:
-        pass
-    return tuple(names)
+        return ()
+    for n, line in enumerate(lines, 1):
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        off = set()
+        ok = len(words) > 1 and words[0] not in seen
+        for w in words[1:]:
+            name = w[len("-wp-no-"):] if w.startswith("-wp-no-") else None
+            ok = ok and name in QED_SWITCHES and name not in off
+            off.add(name)
+        if not ok:
+            sys.exit("prove: %s:%d: expected a function not listed before and one or more of %s"
+                     % (QED_FILE, n, " ".join("-wp-no-" + s for s in QED_SWITCHES)))
+        seen.add(words[0])
+        entries.append((words[0], frozenset(off)))
+    return tuple(entries)
 
 
-# The unpruned functions that src defines and the flags select (all of them
-# without a -wp-fct), in the file's order.
-def unpruned_selected(src, flags):
+# The listed functions that src defines and the flags select (all of them
+# without a -wp-fct), grouped by the switches they turn off:
+# [(switches, [function, ...]), ...] in the file's order.
+def qed_groups(src, flags):
     selected = selected_functions(flags)
-    return [f for f in unpruned_functions()
-            if (selected is None or f in selected) and defines(src, f)]
+    groups = {}
+    for fn, off in qed_by_function():
+        if (selected is None or fn in selected) and defines(src, fn):
+            groups.setdefault(off, []).append(fn)
+    return list(groups.items())
+
+
+# Every switch of QED_SWITCHES, off (-wp-no-X) if in `off`, else on (-wp-X).
+def qed_switch_flags(off=()):
+    return [("-wp-no-" if s in off else "-wp-") + s for s in QED_SWITCHES]
 
 
 # The goals pass's stages, after the common flags, when it proves some
-# unpruned functions (proofs/README.md, "Pruning by function"):
-# 1. those functions, -wp-no-pruning;
+# functions of proofs/qed-by-function (proofs/README.md, "Qed by function"):
+# 1. one stage per group of qed_groups, its switches off;
 # 2. the other functions the flags select (all of them without a -wp-fct),
-#    with pruning; skipped when there is none;
+#    every switch on; skipped when there is none;
 # 3. with_lemmas (the goals pass proves lemmas of the module, and the flags
 #    select no function): the lemmas, which -wp-fct and -wp-skip-fct leave
-#    out of the two stages before. Not without one: WP would warn "No goal
+#    out of the stages before. Not without one: WP would warn "No goal
 #    generated".
 # WP would prove again in a later stage a goal an earlier one failed (it
 # selects every property whose status is not valid yet), so each stage
@@ -267,17 +296,20 @@ def unpruned_selected(src, flags):
 # failing one costs one timeout, as in one stage. The code is printed at the
 # end of the last stage, so once, with every function's run-time-error
 # guards.
-def unpruned_stages(flags, unpruned, selection, printed, with_lemmas, module):
+def qed_stages(flags, groups, selection, printed, with_lemmas, module):
     selected = selected_functions(flags)
-    stages = [["-wp-no-pruning", "-wp-fct", ",".join(unpruned), selection]]
+    listed = [fn for _, fns in groups for fn in fns]
+    stages = [qed_switch_flags(off) + ["-wp-fct", ",".join(fns), selection]
+              for off, fns in groups]
     if selected is None:
-        stages.append(["-wp-pruning", "-wp-fct=", "-wp-skip-fct", ",".join(unpruned), selection])
+        stages.append(qed_switch_flags() + ["-wp-fct=", "-wp-skip-fct", ",".join(listed),
+                                            selection])
     else:
-        others = [f for f in selected if f not in unpruned]
+        others = [f for f in selected if f not in listed]
         if others:
-            stages.append(["-wp-pruning", "-wp-fct", ",".join(others), selection])
+            stages.append(qed_switch_flags() + ["-wp-fct", ",".join(others), selection])
     if with_lemmas:
-        stages.append(["-wp-fct=", "-wp-skip-fct=", property_selection(
+        stages.append(qed_switch_flags() + ["-wp-fct=", "-wp-skip-fct=", property_selection(
             flags, [c for c in SMOKE_PASS_SKIPPED if c != "lemma"] + ["assigns"],
             LEMMAS_OWNED_ELSEWHERE.get(module, ()))])
     argv = []
@@ -1181,8 +1213,8 @@ def run_pass(src, module, pass_name, timeout, par, max_seconds, problems, unguar
     # The goals and assigns passes share one cache (the goals pass's): a
     # prover's answer on a task does not depend on the pass, and one
     # directory holds every goal for tools/prove-gui.
-    # The key is the goals pass's command in one stage (stages=False): the
-    # list of unpruned functions changes which tasks WP prints, never the
+    # The key is the goals pass's command in one stage (stages=False):
+    # proofs/qed-by-function changes which tasks WP prints, never the
     # answer to a task, and the cache is keyed by the task itself.
     key = cmd if pass_name == "smoke" else \
         frama_c_command(src, module, timeout, par, RESULTS_DIR, "goals", stages=False)
@@ -2274,6 +2306,7 @@ def main():
     if not args.srcs:
         print("FAIL: prove (no proven sources given)")
         return 1
+    qed_by_function()   # a bad line stops the run here, not in a module's thread
     mods, unknown = select(args.srcs, os.environ.get("PROVE_MODULES", ""))
     undefined = []
     if prove_functions():

@@ -137,13 +137,21 @@ rc_byfn6=$?
 printf '/*@ predicate st_positive(integer x) = x > 0; */\n' >> "$byfn/st_byfn.c"
 env $byfn_env proofs/prove.py "$byfn/st_byfn.c" > "$log.byfn7" 2>&1
 rc_byfn7=$?
-# proofs/unpruned-functions (PROVE_UNPRUNED: another file): the goals pass
-# proves the listed functions a module defines in a first stage without
-# Qed's pruning, then the rest; every goal once, the code printed once, and
-# a false goal of a listed function still fails.
-printf '# selftest\nst_inc  # st_unproved\nst_zero\n' > "$out_dir/unpruned"
-PROVE_UNPRUNED=$out_dir/unpruned PROVE_REPLAY=0 PROVE_RESULTS_DIR=$out_dir/results-unpruned \
-  proofs/prove.py proofs/selftest/st_ok.c proofs/selftest/st_unproved.c > "$log.unpruned" 2>&1
+# proofs/qed-by-function (PROVE_QED_BY_FUNCTION: another file): the goals
+# pass proves the listed functions a module defines in stages of their own,
+# with their Qed switches off, then the rest; every goal once, the code
+# printed once, and a false goal of a listed function still fails. A line
+# with a switch that is not one of the file's stops the run.
+printf '# selftest\nst_inc -wp-no-ground  # st_unproved\nst_zero -wp-no-pruning -wp-no-ground\n' \
+  > "$out_dir/qed-by-function"
+PROVE_QED_BY_FUNCTION=$out_dir/qed-by-function PROVE_REPLAY=0 \
+  PROVE_RESULTS_DIR=$out_dir/results-qed proofs/prove.py proofs/selftest/st_ok.c \
+  proofs/selftest/st_unproved.c > "$log.qed" 2>&1
+printf 'st_zero -wp-no-let\n' > "$out_dir/qed-by-function-bad"
+PROVE_QED_BY_FUNCTION=$out_dir/qed-by-function-bad PROVE_REPLAY=0 \
+  PROVE_RESULTS_DIR=$out_dir/results-qed-bad proofs/prove.py proofs/selftest/st_ok.c \
+  > "$log.qed-bad" 2>&1
+rc_qed_bad=$?
 # make prove-gui --dry-run builds a command for every proven module
 # (PROVEN_SRCS from make; until 2026-12-06 it failed for the modules with a
 # lemmas pass).
@@ -538,21 +546,22 @@ for prover in ("z3", "cvc4", "cvc5"):
     ok = ok and same
 sys.exit(0 if ok else 1)
 PY
-LOG=$log python3 - <<'PY' && echo "PASS: prove-selftest unpruned-stages" || \
-  { echo "FAIL: prove-selftest unpruned-stages (see $log.unpruned, $log.1)"; failed=1; }
+LOG=$log python3 - <<'PY' && echo "PASS: prove-selftest qed-by-function-stages" || \
+  { echo "FAIL: prove-selftest qed-by-function-stages (see $log.qed, $log.1)"; failed=1; }
 import json, os, re, sys
-log, results = os.environ["LOG"], os.environ["PROVE_RESULTS_DIR"] + "-unpruned"
-text = open(log + ".unpruned").read()
+log, results = os.environ["LOG"], os.environ["PROVE_RESULTS_DIR"] + "-qed"
+text = open(log + ".qed").read()
 def goals(t):
     m = re.search(r"^PASS: prove st_ok \((\d+)/(\d+) goals", t, re.M)
     return m.groups() if m else None
 ok = goals(text) is not None and goals(text) == goals(open(log + ".1").read())
 ok = ok and re.search(r"^FAIL: prove st_unproved ", text, re.M) is not None and \
     "unproved goal typed_st_inc_ensures_wrong" in text
-for module, fn in (("st_ok", "st_zero"), ("st_unproved", "st_inc")):
+for module, fn, switches in (("st_ok", "st_zero", ["-wp-no-pruning", "-wp-no-ground"]),
+                             ("st_unproved", "st_inc", ["-wp-pruning", "-wp-no-ground"])):
     cmd = json.load(open(os.path.join(results, module + ".json")))["command"]
-    i = cmd.index("-wp-no-pruning") if "-wp-no-pruning" in cmd else -1
-    ok = ok and i >= 0 and cmd[i + 1:i + 3] == ["-wp-fct", fn] and "-then" in cmd[i:]
+    j = next((k for k in range(2, len(cmd) - 1) if cmd[k:k + 2] == ["-wp-fct", fn]), None)
+    ok = ok and j is not None and cmd[j - 2:j] == switches and "-then" in cmd[j:]
     wp_log = open(os.path.join(results, module + ".wp.log")).read()
     total = sum(int(t) for t in re.findall(r"Proved goals:\s*\d+ / (\d+)", wp_log))
     names = set(re.findall(r"^\[wp\] \[[^]]*\] Goal (\S+)", wp_log, re.M))
@@ -560,13 +569,19 @@ for module, fn in (("st_ok", "st_zero"), ("st_unproved", "st_inc")):
     printed = open(os.path.join(results, module + ".printed.c")).read()
     ok = ok and len(re.findall(r"^\w+ %s\([^;]*\)\s*$" % fn, printed, re.M)) == 1
     if not ok:
-        print("unpruned-stages: %s: command %s; goals in the summaries %d, by name %d"
-              % (module, cmd[i:i + 4] if i >= 0 else None, total, len(names)))
+        print("qed-by-function-stages: %s: command %s; goals in the summaries %d, by name %d"
+              % (module, cmd[j - 2:j + 2] if j else None, total, len(names)))
 sys.exit(0 if ok else 1)
 PY
+if [ "$rc_qed_bad" -ne 0 ] && grep -q 'qed-by-function-bad:1: expected a function' "$log.qed-bad"; then
+  echo "PASS: prove-selftest qed-by-function-bad-line"
+else
+  echo "FAIL: prove-selftest qed-by-function-bad-line (see $log.qed-bad)"; failed=1
+fi
 for src in ${PROVEN_SRCS:-}; do
-  if grep -q -- '-wp-no-pruning' "$log.gui.$(basename "$src" .c)"; then
-    echo "FAIL: prove-selftest unpruned-gui (prove-gui's command has stages: $log.gui.*)"; failed=1
+  if grep -q -- '-wp-no-pruning\|-wp-no-ground' "$log.gui.$(basename "$src" .c)"; then
+    echo "FAIL: prove-selftest qed-by-function-gui (prove-gui's command has stages: $log.gui.*)"
+    failed=1
   fi
 done
 if [ -n "${PROVEN_SRCS:-}" ] && [ -z "$gui_failed" ]; then
