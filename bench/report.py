@@ -340,6 +340,8 @@ def section_prove(p):
         carried +
         "`make prove` (Frama-C/WP, `-wp-par %d`, %s at once: %s; a goal with a prover hint in proofs/hints/ gets only "
         "that prover, which may be a lean one, the same prover on the task without its ACSL lemmas; "
+        "the goals of the functions listed in proofs/qed-by-function are generated with some of "
+        "Qed's simplifications off; "
         "see proofs/README.md) on a scratch export of commit `%s`: "
         "**cold** = an empty session (no cached prover result), **warm** = the same command again "
         "right after, with the session the cold run left. Seconds are Frama-C's wall time per "
