@@ -190,7 +190,11 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
             return cmd + printed + flags + [selection]
         with_lemmas = not lemma_pass_needed(src) and selected_functions(flags) is None \
             and lemmas_to_prove(src, module)
-        return cmd + flags + qed_stages(flags, groups, selection, printed, with_lemmas, module)
+        # Without the flags' -wp-fct: within one stage a second -wp-fct adds
+        # to the first (stage one would prove every selected function with
+        # its group's switches); each stage names its functions itself.
+        return cmd + without_option(flags, "-wp-fct") + \
+            qed_stages(flags, groups, selection, printed, with_lemmas, module)
     if pass_name == "lemmas":
         return cmd + ["-wp-no-smoke-tests"] + flags + \
             [property_selection(flags, [c for c in SMOKE_PASS_SKIPPED if c != "lemma"] + ["assigns"],
@@ -290,6 +294,8 @@ def qed_switch_flags(off=()):
 #    select no function): the lemmas, which -wp-fct and -wp-skip-fct leave
 #    out of the stages before. Not without one: WP would warn "No goal
 #    generated".
+# Only the first stage follows the flags: -wp-fct, a set of names, adds
+# to an earlier one in the same stage and replaces it in a later stage.
 # WP would prove again in a later stage a goal an earlier one failed (it
 # selects every property whose status is not valid yet), so each stage
 # names its own functions or properties: a goal is tried once, and a

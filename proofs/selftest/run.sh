@@ -147,6 +147,13 @@ printf '# selftest\nst_inc -wp-no-ground  # st_unproved\nst_zero -wp-no-pruning 
 PROVE_QED_BY_FUNCTION=$out_dir/qed-by-function PROVE_REPLAY=0 \
   PROVE_RESULTS_DIR=$out_dir/results-qed proofs/prove.py proofs/selftest/st_ok.c \
   proofs/selftest/st_unproved.c > "$log.qed" 2>&1
+# With the functions selected (PROVE_FUNCTIONS, as replay by function and
+# make mutants select them), each stage still proves only its own: within a
+# stage a second -wp-fct adds to the first.
+printf 'st_never -wp-no-ground\n' > "$out_dir/qed-by-function-sel"
+PROVE_QED_BY_FUNCTION=$out_dir/qed-by-function-sel PROVE_REPLAY=0 \
+  PROVE_FUNCTIONS="st_never st_dead_branch" PROVE_RESULTS_DIR=$out_dir/results-qed-sel \
+  proofs/prove.py proofs/selftest/st_smoke.c > "$log.qed-sel" 2>&1
 printf 'st_zero -wp-no-let\n' > "$out_dir/qed-by-function-bad"
 PROVE_QED_BY_FUNCTION=$out_dir/qed-by-function-bad PROVE_REPLAY=0 \
   PROVE_RESULTS_DIR=$out_dir/results-qed-bad proofs/prove.py proofs/selftest/st_ok.c \
@@ -571,6 +578,17 @@ for module, fn, switches in (("st_ok", "st_zero", ["-wp-no-pruning", "-wp-no-gro
     if not ok:
         print("qed-by-function-stages: %s: command %s; goals in the summaries %d, by name %d"
               % (module, cmd[j - 2:j + 2] if j else None, total, len(names)))
+sys.exit(0 if ok else 1)
+PY
+LOG=$log python3 - <<'PY' && echo "PASS: prove-selftest qed-by-function-selected" || \
+  { echo "FAIL: prove-selftest qed-by-function-selected (see $log.qed-sel)"; failed=1; }
+import os, re, sys
+wp_log = open(os.environ["PROVE_RESULTS_DIR"] + "-qed-sel/st_smoke.wp.log").read()
+stages = [re.findall(r"^\[wp\] \[[^]]*\] Goal typed_(st_never|st_dead_branch)_", part, re.M)
+          for part in wp_log.split("[wp] Running WP plugin...")[1:]]
+ok = [set(names) for names in stages] == [{"st_never"}, {"st_dead_branch"}]
+if not ok:
+    print("qed-by-function-selected: functions by stage: %s" % [sorted(set(n)) for n in stages])
 sys.exit(0 if ok else 1)
 PY
 if [ "$rc_qed_bad" -ne 0 ] && grep -q 'qed-by-function-bad:1: expected a function' "$log.qed-bad"; then
