@@ -180,15 +180,16 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
     if pass_name == "goals":
         cmd.append("-wp-no-smoke-tests")
         printed = ["-print", "-ocode", os.path.join(logdir, module + ".printed.c")]
-        if lemma_pass_needed(src):
-            selection = property_selection(flags, ["assigns", "lemma"])
-        else:
+        lemmas_here = not lemma_pass_needed(src)
+        if lemmas_here:
             selection = property_selection(flags, ["assigns"],
                                            LEMMAS_OWNED_ELSEWHERE.get(module, ()))
+        else:
+            selection = property_selection(flags, ["assigns", "lemma"])
         groups = qed_groups(src, flags) if stages else []
         if not groups:
             return cmd + printed + flags + [selection]
-        with_lemmas = not lemma_pass_needed(src) and selected_functions(flags) is None \
+        with_lemmas = lemmas_here and selected_functions(flags) is None \
             and lemmas_to_prove(src, module)
         # Without the flags' -wp-fct: within one stage a second -wp-fct adds
         # to the first (stage one would prove every selected function with
@@ -196,9 +197,7 @@ def frama_c_command(src, module, timeout, par, logdir, pass_name="goals", unguar
         return cmd + without_option(flags, "-wp-fct") + \
             qed_stages(flags, groups, selection, printed, with_lemmas, module)
     if pass_name == "lemmas":
-        return cmd + ["-wp-no-smoke-tests"] + flags + \
-            [property_selection(flags, [c for c in SMOKE_PASS_SKIPPED if c != "lemma"] + ["assigns"],
-                                LEMMAS_OWNED_ELSEWHERE.get(module, ()))]
+        return cmd + ["-wp-no-smoke-tests"] + flags + [lemma_selection(flags, module)]
     if pass_name == "assigns":
         return cmd + ["-wp-no-smoke-tests"] + flags + \
             [property_selection(flags, SMOKE_PASS_SKIPPED)]
@@ -315,9 +314,8 @@ def qed_stages(flags, groups, selection, printed, with_lemmas, module):
         if others:
             stages.append(qed_switch_flags() + ["-wp-fct", ",".join(others), selection])
     if with_lemmas:
-        stages.append(qed_switch_flags() + ["-wp-fct=", "-wp-skip-fct=", property_selection(
-            flags, [c for c in SMOKE_PASS_SKIPPED if c != "lemma"] + ["assigns"],
-            LEMMAS_OWNED_ELSEWHERE.get(module, ()))])
+        stages.append(qed_switch_flags() + ["-wp-fct=", "-wp-skip-fct=",
+                                            lemma_selection(flags, module)])
     argv = []
     for i, stage in enumerate(stages):
         argv += (["-then"] if i else []) + stage
@@ -528,6 +526,14 @@ def property_selection(flags, skipped, skipped_names=()):
     names = [n for n in (last_option(flags, "-wp-prop") or "").split(",") if n]
     return "-wp-prop=" + ",".join(names + ["-@" + c for c in skipped] +
                                   ["-" + n for n in skipped_names])
+
+
+# The -wp-prop of a run that proves the module's lemmas and nothing else
+# (the lemmas pass, the goals pass's lemma stage): every category but
+# lemma left out, and the lemmas another module of the run proves.
+def lemma_selection(flags, module):
+    return property_selection(flags, [c for c in SMOKE_PASS_SKIPPED if c != "lemma"] + ["assigns"],
+                              LEMMAS_OWNED_ELSEWHERE.get(module, ()))
 
 
 # Each lemma is proved once per run. The lemmas of spec/<m>.acsl are goals

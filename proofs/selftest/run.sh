@@ -553,8 +553,8 @@ for prover in ("z3", "cvc4", "cvc5"):
     ok = ok and same
 sys.exit(0 if ok else 1)
 PY
-LOG=$log python3 - <<'PY' && echo "PASS: prove-selftest qed-by-function-stages" || \
-  { echo "FAIL: prove-selftest qed-by-function-stages (see $log.qed, $log.1)"; failed=1; }
+# Reads $log.qed (its run above), $log.1 and the results under results-qed.
+LOG=$log py_case qed-by-function-stages <<'PY'
 import json, os, re, sys
 log, results = os.environ["LOG"], os.environ["PROVE_RESULTS_DIR"] + "-qed"
 text = open(log + ".qed").read()
@@ -580,8 +580,8 @@ for module, fn, switches in (("st_ok", "st_zero", ["-wp-no-pruning", "-wp-no-gro
               % (module, cmd[j - 2:j + 2] if j else None, total, len(names)))
 sys.exit(0 if ok else 1)
 PY
-LOG=$log python3 - <<'PY' && echo "PASS: prove-selftest qed-by-function-selected" || \
-  { echo "FAIL: prove-selftest qed-by-function-selected (see $log.qed-sel)"; failed=1; }
+# Reads the goals log under results-qed-sel (its run above, $log.qed-sel).
+py_case qed-by-function-selected <<'PY'
 import os, re, sys
 wp_log = open(os.environ["PROVE_RESULTS_DIR"] + "-qed-sel/st_smoke.wp.log").read()
 stages = [re.findall(r"^\[wp\] \[[^]]*\] Goal typed_(st_never|st_dead_branch)_", part, re.M)
