@@ -370,8 +370,9 @@ static void cb_pool_size(void)
 }
 
 /* pmm_alloc + pmm_free of one frame when `taken` frames past the parent's
- * are allocated, and a 64-page clone and destroy then: the taken frames
- * raise the high-water mark pmm_top that destroy scans up to. */
+ * are allocated, and a 64-page clone and destroy then: the clone's frames
+ * lie above the taken ones, which destroy's scan (from the space's own low
+ * mark) should not pay for. */
 static void cb_occupancy(void)
 {
     static const uint32_t taken[] = { 0, 8192, 32768, 57344 };

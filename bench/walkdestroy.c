@@ -1,7 +1,7 @@
 /* Experiment only, never linked into the kernel: a vm_space_destroy that
  * walks the space's own page tables (O(tables + pages)) instead of scanning
- * the descriptors below the high-water mark pmm_top (O(pmm_top)), to measure
- * what that proposed fix would buy. clonebench-walk links this; vmspace.c's own
+ * the descriptors between the space's own marks (O(the span of its frames)),
+ * to measure what a walk would buy. clonebench-walk links this; vmspace.c's own
  * destroy is renamed at compile time (its clone rollback keeps using it). */
 #include "mm/vmspace.h"
 

@@ -99,7 +99,8 @@ void pt_mark_slot(uint32_t t, uint32_t i);
     requires paging_valid: PagingValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
     // root_others: no descriptor and no frame other than the result's changes.
@@ -132,7 +133,8 @@ uint32_t pt_root_create(void);
     requires paging_valid: PagingValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;

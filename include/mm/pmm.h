@@ -41,13 +41,15 @@ extern uint32_t pmm_hint;
  * frame at or above it is a table or user frame, so a scan for the frames
  * of a space stops there. */
 extern uint32_t pmm_top;
-/* The same per owner, for the spaces: pmm_owner_top[r] is above every table
- * or user frame owned by r (a claim raises it; vm_space_create sets it to
- * r + 1 for a new space, which owns only its root). What is proven
- * (PmmBelowOwnerTop): a frame owned by r lies below pmm_owner_top[r], so
- * destroy's scan for r's frames stops there too, however high the frames of
- * other spaces are. */
+/* The same per owner, for the spaces, from both ends: pmm_owner_top[r] is
+ * above and pmm_owner_low[r] at or below every table or user frame owned by
+ * r (a claim raises the one or lowers the other; vm_space_create sets them
+ * to r + 1 and r for a new space, which owns only its root). What is proven
+ * (PmmWithinOwnerMarks): a frame owned by r lies in [pmm_owner_low[r],
+ * pmm_owner_top[r]), so destroy's scan for r's frames covers only that
+ * range, however many frames other spaces hold below or above it. */
 extern uint32_t pmm_owner_top[POOL_FRAMES];
+extern uint32_t pmm_owner_low[POOL_FRAMES];
 /* How frames are zeroed and copied: nonzero = one `rep stosq` / `rep movsq`
  * per frame, 0 = an unrolled loop of 8-byte moves. Set once at boot, before
  * the first claim, from CPUID (ERMS: the CPU runs string instructions fast;
@@ -63,8 +65,8 @@ extern uint8_t pmm_rep_strings;
     ensures pmm_valid: PmmValid;
     // below_top: the high-water mark is 0 and nothing is allocated above it.
     ensures below_top: PmmBelowTop && pmm_top == 0;
-    // below_owner_top: no frame is allocated, so each lies below its owner's mark.
-    ensures below_owner_top: PmmBelowOwnerTop;
+    // within_owner_marks: no frame is allocated, so each lies within its owner's marks.
+    ensures within_owner_marks: PmmWithinOwnerMarks;
     // init_reserved: every frame of the pool is reserved.
     ensures init_reserved: \forall integer f; PmmFrame(f) ==> pmm_desc_state[f] == FRAME_RESERVED;
     // init_count: no frame is free.
@@ -81,8 +83,8 @@ void pmm_init(void);
     ensures pmm_valid: PmmValid;
     // below_top: nothing at or above pmm_top is allocated, if that held on entry.
     ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
-    // below_owner_top: every allocated frame lies below its owner's mark, if that held on entry.
-    ensures below_owner_top: PmmBelowOwnerTop{Pre} ==> PmmBelowOwnerTop;
+    // within_owner_marks: every allocated frame lies within its owner's marks, if that held on entry.
+    ensures within_owner_marks: PmmWithinOwnerMarks{Pre} ==> PmmWithinOwnerMarks;
     // add_free_others: no descriptor other than f's changes.
     ensures add_free_others: PmmDescSameExcept{Pre, Post}(f);
     behavior ok:
@@ -136,14 +138,15 @@ uint32_t pmm_find_free(void);
     // clean_above: every word of f from dirty on is already zero.
     requires clean_above: dirty <= FRAME_WORDS && \forall integer w; dirty <= w < FRAME_WORDS ==> frame_pool[f][w] == 0;
     assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1],
             frame_pool[f][0 .. FRAME_WORDS - 1];
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
     // below_top: nothing at or above pmm_top is allocated, if that held on entry.
     ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
-    // below_owner_top: every allocated frame lies below its owner's mark, if that held on entry.
-    ensures below_owner_top: PmmBelowOwnerTop{Pre} ==> PmmBelowOwnerTop;
+    // within_owner_marks: every allocated frame lies within its owner's marks, if that held on entry.
+    ensures within_owner_marks: PmmWithinOwnerMarks{Pre} ==> PmmWithinOwnerMarks;
     // alloc_fresh_owned: f has state st, the given owner (f itself for PMM_SELF), level and prefix.
     ensures alloc_fresh_owned: pmm_desc_state[f] == st &&
                                pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
@@ -169,14 +172,15 @@ void pmm_claim(uint32_t f, uint32_t dirty, enum frame_state st, uint32_t owner, 
     // keep_bound: dirty is a word index or FRAME_WORDS.
     requires keep_bound: dirty <= FRAME_WORDS;
     assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1],
             frame_pool[f][0 .. FRAME_WORDS - 1];
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
     // below_top: nothing at or above pmm_top is allocated, if that held on entry.
     ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
-    // below_owner_top: every allocated frame lies below its owner's mark, if that held on entry.
-    ensures below_owner_top: PmmBelowOwnerTop{Pre} ==> PmmBelowOwnerTop;
+    // within_owner_marks: every allocated frame lies within its owner's marks, if that held on entry.
+    ensures within_owner_marks: PmmWithinOwnerMarks{Pre} ==> PmmWithinOwnerMarks;
     // alloc_fresh_owned: f has state st, the given owner (f itself for PMM_SELF), level and prefix.
     ensures alloc_fresh_owned: pmm_desc_state[f] == st &&
                                pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
@@ -207,14 +211,15 @@ void pmm_claim_keep(uint32_t f, uint32_t dirty, enum frame_state st, uint32_t ow
     // copy_source: src is another pool frame.
     requires copy_source: PmmFrame(src) && src != f;
     assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1],
             frame_pool[f][0 .. FRAME_WORDS - 1];
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
     // below_top: nothing at or above pmm_top is allocated, if that held on entry.
     ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
-    // below_owner_top: every allocated frame lies below its owner's mark, if that held on entry.
-    ensures below_owner_top: PmmBelowOwnerTop{Pre} ==> PmmBelowOwnerTop;
+    // within_owner_marks: every allocated frame lies within its owner's marks, if that held on entry.
+    ensures within_owner_marks: PmmWithinOwnerMarks{Pre} ==> PmmWithinOwnerMarks;
     // alloc_fresh_owned: f has state st, the given owner (f itself for PMM_SELF), level and prefix.
     ensures alloc_fresh_owned: pmm_desc_state[f] == st &&
                                pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
@@ -236,13 +241,14 @@ void pmm_claim_copy(uint32_t f, uint32_t src, enum frame_state st, uint32_t owne
     requires alloc_state: st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..];
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..];
     // pmm_valid: the free counter still equals the number of free descriptors.
     ensures pmm_valid: PmmValid;
     // below_top: nothing at or above pmm_top is allocated, if that held on entry.
     ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
-    // below_owner_top: every allocated frame lies below its owner's mark, if that held on entry.
-    ensures below_owner_top: PmmBelowOwnerTop{Pre} ==> PmmBelowOwnerTop;
+    // within_owner_marks: every allocated frame lies within its owner's marks, if that held on entry.
+    ensures within_owner_marks: PmmWithinOwnerMarks{Pre} ==> PmmWithinOwnerMarks;
     // alloc_other_desc: no descriptor other than the result's changes.
     ensures alloc_other_desc: PmmDescSameExcept{Pre, Post}(\result);
     // alloc_other_frames: no frame other than the result changes content.
@@ -281,8 +287,8 @@ uint32_t pmm_alloc(enum frame_state st, uint32_t owner, uint8_t level, uint64_t 
     ensures pmm_valid: PmmValid;
     // below_top: nothing at or above pmm_top is allocated, if that held on entry.
     ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
-    // below_owner_top: every allocated frame lies below its owner's mark, if that held on entry.
-    ensures below_owner_top: PmmBelowOwnerTop{Pre} ==> PmmBelowOwnerTop;
+    // within_owner_marks: every allocated frame lies within its owner's marks, if that held on entry.
+    ensures within_owner_marks: PmmWithinOwnerMarks{Pre} ==> PmmWithinOwnerMarks;
     // top_not_raised: the high-water mark may fall (past the frames freed at the top), never rise.
     ensures top_not_raised: pmm_top <= \old(pmm_top);
     // free_others: no descriptor other than f's changes.

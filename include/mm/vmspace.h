@@ -35,7 +35,8 @@ extern uint32_t vm_clone_free0;
     requires boot_pool: (\forall integer f; PmmFrame(f) ==> !PmmAllocated(f)) && pmm_top <= POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1],
             frame_pool[..][..], vm_kernel_template, pt_slot_mark[0 .. POOL_FRAMES - 1];
     // paging_valid: the pool and every page table stay well formed.
     ensures paging_valid: PagingValid;
@@ -67,9 +68,10 @@ uint32_t vm_template_init(void);
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or outside its owner's marks, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // create_others: no descriptor and no frame other than the result's changes.
     ensures create_others: PmmDescSameExcept{Pre, Post}(\result) && PoolSameExcept{Pre, Post}(\result);
@@ -102,9 +104,10 @@ uint32_t vm_space_create(void);
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1], vm_clone_free0;
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or outside its owner's marks, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // clone_parent_unchanged: every frame in use on entry keeps its descriptor and words.
     ensures clone_parent_unchanged: KeptExcept{Pre, Post}(-1);
@@ -134,15 +137,17 @@ uint32_t vm_space_clone(uint32_t parent);
 
 /* Frees exactly the frames root owns (its tables and user frames, root
  * itself last). MM_BAD_ARGUMENT, nothing changed, if root is not a space
- * (the template, a freed space, any other frame). It scans the descriptors
- * below the lower of the pool's high-water mark and root's own
- * (pmm_owner_top[root], one past the highest frame the space held) for
- * frames owned by root: O(root's mark), whatever other spaces hold above it. */
+ * (the template, a freed space, any other frame). It scans for frames
+ * owned by root the descriptors from root's low mark (pmm_owner_low[root],
+ * the lowest frame the space held) to below the lower of the pool's
+ * high-water mark and root's own top mark (pmm_owner_top[root], one past
+ * the highest): O(the span of root's frames), whatever other spaces hold
+ * below or above it. */
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_nfree, pmm_hint, pmm_top,
             pt_slot_mark[0 .. POOL_FRAMES - 1];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or outside its owner's marks, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     behavior space:
       assumes SpaceRoot(root);
@@ -170,9 +175,10 @@ mm_status vm_space_destroy(uint32_t root);
     requires vm_valid: VmValid;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or outside its owner's marks, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_mapped: on MM_OK va is mapped in root with these flags, to a zeroed user frame of root that was free, and no other lookup of any space changed.
     ensures space_mapped: \result == MM_OK ==>
@@ -190,7 +196,7 @@ mm_status vm_space_map(uint32_t root, uint64_t va, uint32_t flags);
     assigns frame_pool[WalkL1(root, va)][Ix1(va)],
             pmm_desc_state[PteIndex(LeafPte(root, va))], pmm_nfree, pmm_hint, pmm_top,
             pt_slot_mark[PteIndex(LeafPte(root, va))];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or outside its owner's marks, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_unmapped: on MM_OK va is unmapped in root and no other lookup of any space changed; otherwise nothing changed.
     ensures space_unmapped: \result == MM_OK ? LeafPte(root, va) == 0 && LeavesSameExcept{Pre, Post}(root, va)
@@ -201,7 +207,7 @@ mm_status vm_space_unmap(uint32_t root, uint64_t va);
 /*@ // vm_valid: the address-space invariant holds on entry (VmValid: paging, template, live owners, shared kernel half, high-water and slot marks).
     requires vm_valid: VmValid;
     assigns frame_pool[WalkL1(root, va)][Ix1(va)];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or outside its owner's marks, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_protected: on MM_OK va keeps its frame with the new flags and no other lookup of any space changed; otherwise nothing changed.
     ensures space_protected: \result == MM_OK ?
@@ -215,7 +221,7 @@ mm_status vm_space_protect(uint32_t root, uint64_t va, uint32_t flags);
     requires vm_valid: VmValid;
     assigns frame_pool[WalkL2(root, va)][Ix2(va)],
             pmm_desc_state[WalkL1(root, va)], pmm_nfree, pmm_hint, pmm_top;
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or outside its owner's marks, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_pruned: on MM_OK the empty page table that covered va is free and no user lookup of any space changed; otherwise nothing changed.
     ensures space_pruned: \result == MM_OK ?

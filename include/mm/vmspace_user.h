@@ -16,7 +16,7 @@
     // src_valid: src is a readable kernel buffer of len bytes.
     requires src_valid: \valid_read((const char *)src + (0 .. len - 1));
     assigns frame_pool[..][..];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or outside its owner's marks, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_copied_out: true exactly when the whole range is mapped user-writable in root; frames that are not user frames of root are unchanged.
     ensures space_copied_out: (\result == true <==> UaOk{Pre}(root, va, len, 1)) && UserFramesOnly{Pre, Post}(root);
@@ -28,7 +28,7 @@ bool vm_space_copy_out(uint32_t root, uint64_t va, const void *src, size_t len);
     // src_valid: src is a readable kernel buffer of len bytes.
     requires src_valid: \valid_read((const char *)src + (0 .. len - 1));
     assigns frame_pool[..][..];
-    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or its owner's mark, no table slot set at or above its slot mark.
+    // vm_valid: paging valid, template intact, owners live, every space shares the kernel half, nothing allocated above pmm_top or outside its owner's marks, no table slot set at or above its slot mark.
     ensures vm_valid: VmValid;
     // space_loaded: true exactly when the whole range is mapped user-accessible in root (writable or not); frames that are not user frames of root are unchanged.
     ensures space_loaded: (\result == true <==> UaOk{Pre}(root, va, len, 0)) && UserFramesOnly{Pre, Post}(root);

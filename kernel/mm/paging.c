@@ -264,7 +264,8 @@ static uint8_t pt_level_below(uint8_t lvl)
     requires 0 <= i < SlotLimit(pmm_desc_level[t]) && frame_pool[t][i] == 0;
     requires PmmFrame(c) && pmm_desc_state[c] == FRAME_FREE;
     assigns pmm_desc_state[c], pmm_desc_owner[c], pmm_desc_level[c], pmm_desc_prefix[c],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1],
             frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i], pt_slot_mark[t], pt_slot_mark[c];
     ensures paging_valid: PagingValid;
     ensures install_marks: MarksKept{Pre, Post};
@@ -304,7 +305,8 @@ static void pt_install_table(uint32_t t, uint32_t i, uint32_t c)
     requires t1 == WalkL1(root, va) && t1 != POOL_FRAMES && frame_pool[t1][Ix1(va)] == 0;
     requires PmmFrame(u) && pmm_desc_state[u] == FRAME_FREE;
     assigns pmm_desc_state[u], pmm_desc_owner[u], pmm_desc_level[u], pmm_desc_prefix[u],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1],
             frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[t1][Ix1(va)], pt_slot_mark[t1];
     ensures paging_valid: PagingValid;
     ensures install_marks: MarksKept{Pre, Post};
@@ -338,7 +340,7 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
     pt_mark_slot(t1, i);
     // install_marks, part by part: with the first two stated, cvc4 proves
     // it in 0.07 s, not 2 s.
-    //@ assert end_tops: (PmmBelowTop{Pre} ==> PmmBelowTop) && (PmmBelowOwnerTop{Pre} ==> PmmBelowOwnerTop);
+    //@ assert end_tops: (PmmBelowTop{Pre} ==> PmmBelowTop) && (PmmWithinOwnerMarks{Pre} ==> PmmWithinOwnerMarks);
     //@ assert end_table_marks: TableMarksOk{Pre} ==> TableMarksOk;
     //@ assert end_free_marks: FreeMarksOk{Pre} ==> FreeMarksOk;
     //@ assert end_free_roots: FreeRootsOk{Pre} && TemplateKernel{Pre} ==> FreeRootsOk;
@@ -353,7 +355,8 @@ static void pt_install_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t u,
     requires room: PteTarget(frame_pool[t][i]) == POOL_FRAMES ==> pmm_nfree >= 1;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures paging_valid: PagingValid;
     ensures at_marks: MarksKept{Pre, Post};
@@ -401,7 +404,8 @@ static uint32_t pt_table_at(uint32_t t, uint32_t i)
     requires room: pmm_nfree >= 1;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures paging_valid: PagingValid;
     ensures leaf_marks: MarksKept{Pre, Post};
@@ -438,7 +442,8 @@ static uint32_t pt_map_leaf(uint32_t root, uint64_t va, uint32_t t1, uint32_t fl
     requires room: pmm_nfree >= FramesNeeded(root, va);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures paging_valid: PagingValid;
     ensures path_marks: MarksKept{Pre, Post};

@@ -12,6 +12,7 @@ uint32_t pmm_nfree;
 uint32_t pmm_hint;
 uint32_t pmm_top;
 uint32_t pmm_owner_top[POOL_FRAMES];
+uint32_t pmm_owner_low[POOL_FRAMES];
 uint8_t  pmm_rep_strings;
 
 /* Set frame f's state; the free counter follows, so PmmValid is kept.
@@ -198,6 +199,24 @@ mm_status pmm_add_free(uint32_t f)
     return MM_OK;
 }
 
+/* Owner o's marks cover frame f: its top mark is above f and its low mark
+ * at or below f (each moved only as far as that takes); no other mark
+ * changes. A function of its own so that its branches do not multiply the
+ * paths, and so the goals, of pmm_take. */
+/*@ requires PmmFrame(o) && PmmFrame(f);
+    assigns pmm_owner_top[o], pmm_owner_low[o];
+    ensures covered: pmm_owner_low[o] <= f < pmm_owner_top[o];
+    ensures top_raised: pmm_owner_top[o] == (\old(pmm_owner_top[o]) > f ? \old(pmm_owner_top[o]) : f + 1);
+    ensures low_lowered: pmm_owner_low[o] == (\old(pmm_owner_low[o]) <= f ? \old(pmm_owner_low[o]) : f);
+*/
+static void pmm_owner_marks_cover(uint32_t o, uint32_t f)
+{
+    if (f >= pmm_owner_top[o])
+        pmm_owner_top[o] = f + 1;
+    if (f < pmm_owner_low[o])
+        pmm_owner_low[o] = f;
+}
+
 /* The free frame f's descriptor becomes (st, owner, level, prefix); the
  * count, the hint and the high-water mark follow. f's words are untouched:
  * the two claims differ only in what they write there first. */
@@ -205,10 +224,11 @@ mm_status pmm_add_free(uint32_t f)
     requires PmmFrame(f) && pmm_desc_state[f] == FRAME_FREE;
     requires st == FRAME_KERNEL || st == FRAME_TABLE || st == FRAME_USER;
     assigns pmm_desc_state[f], pmm_desc_owner[f], pmm_desc_level[f], pmm_desc_prefix[f],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1];
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1];
     ensures pmm_valid: PmmValid;
     ensures below_top: PmmBelowTop{Pre} ==> PmmBelowTop;
-    ensures below_owner_top: PmmBelowOwnerTop{Pre} ==> PmmBelowOwnerTop;
+    ensures within_owner_marks: PmmWithinOwnerMarks{Pre} ==> PmmWithinOwnerMarks;
     ensures taken: pmm_desc_state[f] == st && pmm_desc_owner[f] == (owner == PMM_SELF ? f : owner) &&
                    pmm_desc_level[f] == level && pmm_desc_prefix[f] == prefix;
     ensures count: pmm_nfree == \old(pmm_nfree) - 1;
@@ -219,8 +239,8 @@ static void pmm_take(uint32_t f, enum frame_state st, uint32_t owner, uint8_t le
         pmm_top = f + 1;
     //@ assert top_raised: f < pmm_top && \at(pmm_top, Pre) <= pmm_top;
     uint32_t o = owner == PMM_SELF ? f : owner;
-    if (o < POOL_FRAMES && f >= pmm_owner_top[o])
-        pmm_owner_top[o] = f + 1;
+    if (o < POOL_FRAMES)
+        pmm_owner_marks_cover(o, f);
     pmm_set_state(f, (uint8_t)st);
     pmm_desc_owner[f] = o;
     pmm_desc_level[f] = level;

@@ -65,7 +65,8 @@ static void vm_marks_init(void)
     requires boot_pool: (\forall integer f; PmmFrame(f) ==> !PmmAllocated(f)) && pmm_top <= POOL_FRAMES;
     requires PmmFrame(t) && pmm_desc_state[t] == FRAME_FREE;
     assigns pmm_desc_state[t], pmm_desc_owner[t], pmm_desc_level[t], pmm_desc_prefix[t],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1],
             frame_pool[t][0 .. FRAME_WORDS - 1], vm_kernel_template, pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures template_valid: VmValid && vm_kernel_template == t;
     ensures template_self: pmm_desc_owner[t] == t;
@@ -102,7 +103,8 @@ uint32_t vm_template_init(void)
 /*@ requires vm_valid: VmValid;
     requires PmmFrame(r) && pmm_desc_state[r] == FRAME_FREE;
     assigns pmm_desc_state[r], pmm_desc_owner[r], pmm_desc_level[r], pmm_desc_prefix[r],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1],
             frame_pool[r][0 .. FRAME_WORDS - 1], pt_slot_mark[r];
     ensures vm_valid: VmValid;
     ensures new_space: SpaceRoot(r) && UserHalfEmpty(r) && KernelHalfShared(r);
@@ -126,6 +128,7 @@ static void vm_root_init(uint32_t r)
     /*@ assert owns_root_only: \forall integer g; PmmFrame(g) && PmmAllocated(g) && pmm_desc_owner[g] == r ==>
           g == r; */
     pmm_owner_top[r] = r + 1;
+    pmm_owner_low[r] = r;
     pt_slot_mark[r] = 0;
 }
 
@@ -143,12 +146,15 @@ mm_status vm_space_destroy(uint32_t root)
 {
     if (!vm_is_space(root))
         return MM_BAD_ARGUMENT;
-    /* No frame of root's at or above either mark (VmValid). */
+    /* No frame of root's at or above either top mark, nor below its low
+     * mark (VmValid): the scan covers the space's own range only. */
     uint32_t top = pmm_owner_top[root] < pmm_top ? pmm_owner_top[root] : pmm_top;
-    //@ assert marks_in_pool: top <= pmm_top <= POOL_FRAMES;
+    uint32_t low = pmm_owner_low[root];
+    //@ assert marks_in_pool: low <= root < top <= pmm_top <= POOL_FRAMES;
     //@ assert above_top: \forall integer g; top <= g < POOL_FRAMES ==> !Owned{Pre}(g, root);
-    /*@ loop invariant 0 <= f <= top && top <= POOL_FRAMES;
-        loop invariant PmmValid && PmmBelowTop && PmmBelowOwnerTop;
+    //@ assert below_low: \forall integer g; 0 <= g < low ==> !Owned{Pre}(g, root);
+    /*@ loop invariant low <= f <= top && top <= POOL_FRAMES;
+        loop invariant PmmValid && PmmBelowTop && PmmWithinOwnerMarks;
         loop invariant \forall integer g; PmmFrame(g) ==>
           pmm_desc_owner[g] == \at(pmm_desc_owner[g], Pre) &&
           pmm_desc_level[g] == \at(pmm_desc_level[g], Pre) &&
@@ -166,7 +172,7 @@ mm_status vm_space_destroy(uint32_t root)
                      pt_slot_mark[0 .. POOL_FRAMES - 1];
         loop variant top - f;
     */
-    for (uint32_t f = 0; f < top; f++)
+    for (uint32_t f = low; f < top; f++)
         if (f != root && vm_owned_by(f, root)) {
             /* A table below the root keeps its mark: its words from the
              * mark on are zero. A user frame's words are anything. */
@@ -292,7 +298,8 @@ static __attribute__((noinline)) uint32_t vm_next_present(uint32_t t, uint32_t f
                    0 <= i < SlotLimit(lvl + 1) && frame_pool[t][i] == 0;
     requires PmmFrame(c) && pmm_desc_state[c] == FRAME_FREE;
     assigns pmm_desc_state[c], pmm_desc_owner[c], pmm_desc_level[c], pmm_desc_prefix[c],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1],
             frame_pool[c][0 .. FRAME_WORDS - 1], frame_pool[t][i], pt_slot_mark[t], pt_slot_mark[c];
     ensures vm_valid: VmValid;
     ensures new_table: TableOf(c, s, lvl) && pmm_desc_prefix[c] == t * 512 + i &&
@@ -328,7 +335,8 @@ static void vm_table_link(uint32_t s, uint32_t t, uint32_t i, uint8_t lvl, uint3
                    0 <= i < SlotLimit(lvl + 1) && frame_pool[t][i] == 0;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(t) && SlotsKeptExcept{Pre, Post}(t, i);
@@ -377,7 +385,8 @@ static uint32_t vm_leaf_flags(uint64_t e)
                    VmFlags(PteFlags(e)) && e == LeafEntry(PteFrame(e), PteFlags(e));
     requires PmmFrame(u) && pmm_desc_state[u] == FRAME_FREE;
     assigns pmm_desc_state[u], pmm_desc_owner[u], pmm_desc_level[u], pmm_desc_prefix[u],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1],
             frame_pool[u][0 .. FRAME_WORDS - 1], frame_pool[c1][i], pt_slot_mark[c1];
     ensures vm_valid: VmValid;
     ensures copied: frame_pool[c1][i] == LeafEntry(u, PteFlags(e)) && FrameEq(u, PteFrame(e)) &&
@@ -410,7 +419,8 @@ static void vm_leaf_link(uint32_t s, uint32_t c1, uint32_t i, uint64_t e, uint32
                    VmFlags(PteFlags(e)) && e == LeafEntry(PteFrame(e), PteFlags(e));
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c1) && SlotsKeptExcept{Pre, Post}(c1, i);
@@ -443,7 +453,8 @@ static mm_status vm_clone_leaf(uint32_t s, uint32_t c1, uint32_t i, uint64_t e)
     requires aligned: Aligned1(p, p1, s, c1);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c1) && SlotsKeptExcept{Pre, Post}(c1, FRAME_WORDS);
@@ -469,7 +480,8 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
         loop invariant done: CorrBelow1(p, p1, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+                     pmm_nfree, pmm_hint, pmm_top,
+                     pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
         loop variant FRAME_WORDS - i;
     */
@@ -522,7 +534,8 @@ static mm_status vm_clone_pt(uint32_t p, uint32_t s, uint32_t p1, uint32_t c1)
                    p1 == PteTarget(frame_pool[p2][i]) && p1 != POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures vm_valid: VmValid;
     ensures change: TableChange{Pre, Post}(c2, i);
@@ -565,7 +578,8 @@ static mm_status vm_clone_pd_slot(uint32_t p, uint32_t s, uint32_t p2, uint32_t 
     requires aligned: Aligned2(p, p2, s, c2);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c2) && SlotsKeptExcept{Pre, Post}(c2, FRAME_WORDS);
@@ -590,7 +604,8 @@ static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
         loop invariant done: CorrBelow2(p, p2, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+                     pmm_nfree, pmm_hint, pmm_top,
+                     pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
         loop variant FRAME_WORDS - i;
     */
@@ -633,7 +648,8 @@ static mm_status vm_clone_pd(uint32_t p, uint32_t s, uint32_t p2, uint32_t c2)
                    p2 == PteTarget(frame_pool[p3][i]) && p2 != POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures vm_valid: VmValid;
     ensures change: TableChange{Pre, Post}(c3, i);
@@ -676,7 +692,8 @@ static mm_status vm_clone_pdpt_slot(uint32_t p, uint32_t s, uint32_t p3, uint32_
     requires aligned: Aligned3(p, p3, s, c3);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(c3) && SlotsKeptExcept{Pre, Post}(c3, FRAME_WORDS);
@@ -696,7 +713,8 @@ static mm_status vm_clone_pdpt(uint32_t p, uint32_t s, uint32_t p3, uint32_t c3)
         loop invariant done: CorrBelow3(p, p3, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+                     pmm_nfree, pmm_hint, pmm_top,
+                     pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
         loop variant FRAME_WORDS - i;
     */
@@ -740,7 +758,8 @@ static mm_status vm_clone_pdpt(uint32_t p, uint32_t s, uint32_t p3, uint32_t c3)
                    p3 == PteTarget(frame_pool[p][i]) && p3 != POOL_FRAMES;
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures vm_valid: VmValid;
     ensures change: TableChange{Pre, Post}(s, i);
@@ -774,7 +793,8 @@ static mm_status vm_clone_root_slot(uint32_t p, uint32_t s, uint32_t i, uint32_t
     requires spaces: SpaceRoot(p) && SpaceRoot(s) && p != s && UserHalfEmpty(s);
     assigns pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-            pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+            pmm_nfree, pmm_hint, pmm_top,
+            pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
     ensures vm_valid: VmValid;
     ensures kept: KeptExcept{Pre, Post}(s) && SlotsKeptExcept{Pre, Post}(s, FRAME_WORDS);
@@ -796,7 +816,8 @@ static mm_status vm_clone_user_half(uint32_t p, uint32_t s)
         loop invariant done: CorrBelow4(p, s, i);
         loop assigns i, pmm_desc_state[0 .. POOL_FRAMES - 1], pmm_desc_owner[0 .. POOL_FRAMES - 1],
             pmm_desc_level[0 .. POOL_FRAMES - 1], pmm_desc_prefix[0 .. POOL_FRAMES - 1],
-                     pmm_nfree, pmm_hint, pmm_top, pmm_owner_top[0 .. POOL_FRAMES - 1], frame_pool[..][..],
+                     pmm_nfree, pmm_hint, pmm_top,
+                     pmm_owner_top[0 .. POOL_FRAMES - 1], pmm_owner_low[0 .. POOL_FRAMES - 1], frame_pool[..][..],
             pt_slot_mark[0 .. POOL_FRAMES - 1];
         loop variant VM_KERNEL_FIRST - i;
     */

@@ -281,9 +281,10 @@ static void exhaustion_and_recovery(void **state)
  * past the free frames at the top, never raises it (PmmBelowTop bounds
  * destroy's scan; the exact mark is what keeps the scan short). Each frame
  * gets one of four owners; pmm_owner_top[owner] must be exactly one past
- * the highest frame ever claimed for that owner (frees leave it), so every
- * allocated frame lies below its owner's mark (PmmBelowOwnerTop). */
-/* covers: pmm_alloc.pmm_valid pmm_free.pmm_valid pmm_free_count.free_count pmm_alloc.below_top pmm_free.below_top pmm_free.top_not_raised pmm_alloc.below_owner_top pmm_free.below_owner_top */
+ * the highest frame ever claimed for that owner and pmm_owner_low[owner]
+ * the lowest (frees leave both), so every allocated frame lies within its
+ * owner's marks (PmmWithinOwnerMarks). */
+/* covers: pmm_alloc.pmm_valid pmm_free.pmm_valid pmm_free_count.free_count pmm_alloc.below_top pmm_free.below_top pmm_free.top_not_raised pmm_alloc.within_owner_marks pmm_free.within_owner_marks */
 static void alloc_free_random(void **state)
 {
     (void)state;
@@ -291,9 +292,11 @@ static void alloc_free_random(void **state)
     host_rand_init(1);
     host_pool_reset(FIRST, N);
     memset(pmm_owner_top, 0, sizeof pmm_owner_top);
+    memset(pmm_owner_low, 0xff, sizeof pmm_owner_low);
     uint8_t model[N] = {0};    /* 0 free, else the state + 1 */
     uint8_t owner_of[N] = {0};
     uint32_t owner_top[OWNERS] = {0};
+    uint32_t owner_low[OWNERS] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
     uint32_t nalloc = 0;
     uint32_t top = pmm_top;
     uint32_t lowered = 0;      /* frees that lowered the mark */
@@ -312,6 +315,8 @@ static void alloc_free_random(void **state)
             owner_of[f - FIRST] = (uint8_t)owner;
             if (f + 1 > owner_top[owner])
                 owner_top[owner] = f + 1;
+            if (f < owner_low[owner])
+                owner_low[owner] = f;
             nalloc++;
         } else {
             uint32_t f = FIRST + (uint32_t)host_rand_below(N);
@@ -333,11 +338,15 @@ static void alloc_free_random(void **state)
                 want = FIRST + i + 1;
         assert_int_equal(pmm_top, want);
         top = pmm_top;
-        for (uint32_t o = 0; o < OWNERS; o++)
+        for (uint32_t o = 0; o < OWNERS; o++) {
             assert_int_equal(pmm_owner_top[o], owner_top[o]);
+            assert_int_equal(pmm_owner_low[o], owner_low[o]);
+        }
         for (uint32_t i = 0; i < N; i++)
-            if (model[i])
+            if (model[i]) {
                 assert_true(FIRST + i < pmm_owner_top[owner_of[i]]);
+                assert_true(FIRST + i >= pmm_owner_low[owner_of[i]]);
+            }
     }
     assert_true(lowered > 0);
     for (uint32_t f = top; f < POOL_FRAMES; f++)

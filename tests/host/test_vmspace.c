@@ -298,6 +298,15 @@ static uint32_t highest_owned(uint32_t root)
     return top;
 }
 
+/* The lowest frame root owns (root itself included); PMM_NONE with none. */
+static uint32_t lowest_owned(uint32_t root)
+{
+    for (uint32_t f = 0; f < POOL_FRAMES; f++)
+        if ((pmm_state(f) == FRAME_TABLE || pmm_state(f) == FRAME_USER) && pmm_owner(f) == root)
+            return f;
+    return PMM_NONE;
+}
+
 /* A space made in the low frames another space left, below a space that
  * holds higher ones: its owner mark is one past its own highest frame, far
  * below the pool's mark, and destroy (which scans only below the lower of
@@ -316,6 +325,7 @@ static void destroy_scans_below_own_mark(void **state)
     uint32_t r = vm_space_create();
     assert_int_equal(r, a);                                   /* a's root, reused */
     assert_int_equal(pmm_owner_top[r], r + 1);
+    assert_int_equal(pmm_owner_low[r], r);
     assert_int_equal(vm_space_destroy(r), MM_OK);
     uint32_t c = random_space(&parent_model, 20);
     assert_int_equal(pmm_owner_top[c], highest_owned(c));
@@ -327,6 +337,38 @@ static void destroy_scans_below_own_mark(void **state)
     assert_space_is(b, &other_model, PMM_NONE);              /* b untouched */
     assert_int_equal(vm_space_destroy(b), MM_OK);
     assert_int_equal(pmm_free_count(), before);
+}
+
+/* A space above another space's frames has its low mark at its root, so
+ * destroy's scan starts there; once the space below is gone, the space
+ * takes frames below its own root (the hint goes back to the lowest frame
+ * freed), its low mark follows them down, and destroy still frees exactly
+ * its frames, the ones below its root included. */
+/* covers: vm_space_destroy.destroy_exact vm_space_destroy.vm_valid */
+static void destroy_scans_own_span(void **state)
+{
+    (void)state;
+    uint32_t before = pmm_free_count();
+    uint32_t a = random_space(&parent_model, 150);
+    uint32_t c = random_space(&other_model, 20);
+    assert_true(lowest_owned(c) >= highest_owned(a));         /* c above a */
+    assert_int_equal(pmm_owner_low[c], c);
+    assert_int_equal(lowest_owned(c), c);
+    assert_int_equal(vm_space_destroy(a), MM_OK);
+    uint32_t mid = pmm_free_count();
+    unsigned owned_c = owned_frames(c);
+    while (other_model.n < 40) {
+        uint64_t va = random_va();
+        if (!model_find(&other_model, va))
+            model_add_page(&other_model, c, va);
+    }
+    assert_true(lowest_owned(c) < c);                         /* below its root */
+    assert_int_equal(pmm_owner_low[c], lowest_owned(c));
+    assert_int_equal(pmm_free_count(), mid - (owned_frames(c) - owned_c));
+    assert_space_is(c, &other_model, PMM_NONE);
+    assert_int_equal(vm_space_destroy(c), MM_OK);
+    assert_int_equal(owned_frames(c), 0);
+    assert_int_equal(pmm_free_count(), before);               /* destroy_exact */
 }
 
 /* covers: vm_space_destroy.destroy_refused */
@@ -801,6 +843,7 @@ int main(void)
         cmocka_unit_test_setup(destroy_frees_exactly_the_space, setup_pool),
         cmocka_unit_test_setup(destroy_refusals_change_nothing, setup_pool),
         cmocka_unit_test_setup(destroy_scans_below_own_mark, setup_pool),
+        cmocka_unit_test_setup(destroy_scans_own_span, setup_pool),
         cmocka_unit_test_setup(clone_matches_model, setup_pool),
         cmocka_unit_test_setup(clone_copies_edge_slots, setup_pool),
         cmocka_unit_test_setup(clone_of_empty_space_and_refusals, setup_pool),

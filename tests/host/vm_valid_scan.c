@@ -68,8 +68,8 @@ const char *vm_valid_by_scan(void)
             return "OwnersLive";
         if (f >= pmm_top)
             return "PmmBelowTop";
-        if (f >= pmm_owner_top[o])
-            return "PmmBelowOwnerTop";
+        if (f >= pmm_owner_top[o] || f < pmm_owner_low[o])
+            return "PmmWithinOwnerMarks";
         const char *why = st == FRAME_TABLE ? table_ok_by_scan(f) : NULL;
         if (why)
             return why;
