@@ -254,7 +254,8 @@ def parse_forkbench(lines):
     """The forkbench figures of one run's stamped lines; None if it did not
     finish. Each figure gets host_s, the host's time from its "begin" line to
     its result line, and the per-cycle figures from both clocks."""
-    res = {"rate": None, "rate_after": None, "latency": [], "kernel": None}
+    res = {"rate": None, "rate_after": None, "rate_beside": None, "holder_pages": None,
+           "latency": [], "kernel": None}
     begun = None
     for t, line in lines:
         line = line.strip()
@@ -262,16 +263,19 @@ def parse_forkbench(lines):
             res["kernel"] = line[len("forkbench: kernel "):]
         elif line.startswith("forkbench: begin "):
             begun = t
-        elif line.startswith(("forkbench: rate ", "forkbench: rate_after ", "forkbench: latency ")):
+        elif line.startswith("forkbench: holder "):
+            res["holder_pages"] = fields(line).get("pages")
+        elif line.startswith(("forkbench: rate ", "forkbench: rate_after ", "forkbench: rate_beside ",
+                              "forkbench: latency ")):
             f = fields(line)
             f["host_s"] = round(t - begun, 4) if begun is not None else None
             f["host_us_per_cycle"] = f["host_s"] / f["cycles"] * 1e6 if begun is not None else None
             f["guest_us_per_cycle"] = f["seconds"] / f["cycles"] * 1e6
-            if line.startswith(("forkbench: rate ", "forkbench: rate_after ")):
-                f["host_per_s"] = f["cycles"] / f["host_s"] if begun is not None else None
-                res["rate" if line.startswith("forkbench: rate ") else "rate_after"] = f
-            else:
+            if line.startswith("forkbench: latency "):
                 res["latency"].append(f)
+            else:
+                f["host_per_s"] = f["cycles"] / f["host_s"] if begun is not None else None
+                res[line.split()[1]] = f
             begun = None
     return res if any(l.strip() == "forkbench: done" for _, l in lines) else None
 
@@ -290,12 +294,15 @@ def combine_fork(rounds):
     rate = {k: median_of([r["rate"] for r in rounds], k) for k in keys}
     after = [r["rate_after"] for r in rounds if r.get("rate_after")]
     rate_after = {k: median_of(after, k) for k in keys} if after else None
+    beside = [r["rate_beside"] for r in rounds if r.get("rate_beside")]
+    rate_beside = {k: median_of(beside, k) for k in keys} if beside else None
     lat = []
     for i, first in enumerate(rounds[0]["latency"]):
         row = {k: median_of([r["latency"][i] for r in rounds], k) for k in keys}
         row["pages"] = first["pages"]
         lat.append(row)
-    return {"kernel": rounds[0]["kernel"], "rate": rate, "rate_after": rate_after, "latency": lat,
+    return {"kernel": rounds[0]["kernel"], "rate": rate, "rate_after": rate_after,
+            "rate_beside": rate_beside, "holder_pages": rounds[0].get("holder_pages"), "latency": lat,
             "rounds": rounds, "qemu_s": sum(r["qemu_s"] for r in rounds)}
 
 
@@ -329,6 +336,9 @@ def bench_fork(linux, bins):
         if res["isola"].get("rate_after") and res["linux"].get("rate_after"):
             res["rate_after_ratio_isola_over_linux"] = (res["isola"]["rate_after"]["host_per_s"] /
                                                         res["linux"]["rate_after"]["host_per_s"])
+        if res["isola"].get("rate_beside") and res["linux"].get("rate_beside"):
+            res["rate_beside_ratio_isola_over_linux"] = (res["isola"]["rate_beside"]["host_per_s"] /
+                                                         res["linux"]["rate_beside"]["host_per_s"])
         res["latency_ratio_isola_over_linux"] = {
             str(a["pages"]): a["host_us_per_cycle"] / b["host_us_per_cycle"]
             for a, b in zip(res["isola"]["latency"], res["linux"]["latency"])}
