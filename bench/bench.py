@@ -286,24 +286,30 @@ def median_of(runs, key):
     return statistics.median(vals) if vals else None
 
 
+# forkbench's small-process rate measured again: after the latency rows,
+# and beside a process that holds 8192 pages.
+FORK_RATES_AGAIN = ("rate_after", "rate_beside")
+
+
 def combine_fork(rounds):
     """One forkbench result from several rounds: per figure, the median of
     every timing over the rounds (the rounds themselves are kept too)."""
     keys = ("cycles", "seconds", "per_s", "host_s", "host_per_s",
             "host_us_per_cycle", "guest_us_per_cycle", "us_per_cycle")
     rate = {k: median_of([r["rate"] for r in rounds], k) for k in keys}
-    after = [r["rate_after"] for r in rounds if r.get("rate_after")]
-    rate_after = {k: median_of(after, k) for k in keys} if after else None
-    beside = [r["rate_beside"] for r in rounds if r.get("rate_beside")]
-    rate_beside = {k: median_of(beside, k) for k in keys} if beside else None
+    # The rates measured again (FORK_RATES_AGAIN), where the rounds have them.
+    again = {}
+    for name in FORK_RATES_AGAIN:
+        runs = [r[name] for r in rounds if r.get(name)]
+        again[name] = {k: median_of(runs, k) for k in keys} if runs else None
     lat = []
     for i, first in enumerate(rounds[0]["latency"]):
         row = {k: median_of([r["latency"][i] for r in rounds], k) for k in keys}
         row["pages"] = first["pages"]
         lat.append(row)
-    return {"kernel": rounds[0]["kernel"], "rate": rate, "rate_after": rate_after,
-            "rate_beside": rate_beside, "holder_pages": rounds[0].get("holder_pages"), "latency": lat,
-            "rounds": rounds, "qemu_s": sum(r["qemu_s"] for r in rounds)}
+    return dict(again, kernel=rounds[0]["kernel"], rate=rate,
+                holder_pages=rounds[0].get("holder_pages"), latency=lat,
+                rounds=rounds, qemu_s=sum(r["qemu_s"] for r in rounds))
 
 
 def bench_fork(linux, bins):
@@ -333,12 +339,10 @@ def bench_fork(linux, bins):
     res = {k: combine_fork(v) for k, v in rounds.items()}
     if "linux" in res:
         res["rate_ratio_isola_over_linux"] = res["isola"]["rate"]["host_per_s"] / res["linux"]["rate"]["host_per_s"]
-        if res["isola"].get("rate_after") and res["linux"].get("rate_after"):
-            res["rate_after_ratio_isola_over_linux"] = (res["isola"]["rate_after"]["host_per_s"] /
-                                                        res["linux"]["rate_after"]["host_per_s"])
-        if res["isola"].get("rate_beside") and res["linux"].get("rate_beside"):
-            res["rate_beside_ratio_isola_over_linux"] = (res["isola"]["rate_beside"]["host_per_s"] /
-                                                         res["linux"]["rate_beside"]["host_per_s"])
+        for name in FORK_RATES_AGAIN:
+            if res["isola"].get(name) and res["linux"].get(name):
+                res[name + "_ratio_isola_over_linux"] = (res["isola"][name]["host_per_s"] /
+                                                         res["linux"][name]["host_per_s"])
         res["latency_ratio_isola_over_linux"] = {
             str(a["pages"]): a["host_us_per_cycle"] / b["host_us_per_cycle"]
             for a, b in zip(res["isola"]["latency"], res["linux"]["latency"])}

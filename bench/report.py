@@ -193,6 +193,17 @@ def section_machine(m):
     return "\n".join(lines)
 
 
+def rates_again(fk):
+    """The small-process rates forkbench measured again that both kernels
+    have a ratio for: (name, row label, slowest-ratio label), in bench.py's
+    order (FORK_RATES_AGAIN)."""
+    labels = {"rate_after": ("after the 8192-page rows", "after large processes"),
+              "rate_beside": ("beside a process holding %s" % pages(fk["isola"].get("holder_pages") or 0),
+                              "beside a large process")}
+    return [(name,) + labels[name] for name in ("rate_after", "rate_beside")
+            if name + "_ratio_isola_over_linux" in fk]
+
+
 def summary_rows(r):
     """(what, Isola, reference, ratio, goal) rows of every ratio measured."""
     rows = []
@@ -207,17 +218,11 @@ def summary_rows(r):
                      fmt(fk["isola"]["rate"]["host_per_s"]) + " /s",
                      "Linux " + fmt(fk["linux"]["rate"]["host_per_s"]) + " /s",
                      fmt(fk["rate_ratio_isola_over_linux"]), GOALS["fork_rate"]))
-        if "rate_after_ratio_isola_over_linux" in fk:
-            rows.append(("same rate, after the 8192-page rows (host clock)",
-                         fmt(fk["isola"]["rate_after"]["host_per_s"]) + " /s",
-                         "Linux " + fmt(fk["linux"]["rate_after"]["host_per_s"]) + " /s",
-                         fmt(fk["rate_after_ratio_isola_over_linux"]), GOALS["fork_rate"]))
-        if "rate_beside_ratio_isola_over_linux" in fk:
-            rows.append(("same rate, beside a process holding %s (host clock)"
-                         % pages(fk["isola"].get("holder_pages") or 0),
-                         fmt(fk["isola"]["rate_beside"]["host_per_s"]) + " /s",
-                         "Linux " + fmt(fk["linux"]["rate_beside"]["host_per_s"]) + " /s",
-                         fmt(fk["rate_beside_ratio_isola_over_linux"]), GOALS["fork_rate"]))
+        for name, label, _ in rates_again(fk):
+            rows.append(("same rate, %s (host clock)" % label,
+                         fmt(fk["isola"][name]["host_per_s"]) + " /s",
+                         "Linux " + fmt(fk["linux"][name]["host_per_s"]) + " /s",
+                         fmt(fk[name + "_ratio_isola_over_linux"]), GOALS["fork_rate"]))
         for a, l in zip(fk["isola"]["latency"], fk["linux"]["latency"]):
             rows.append(("fork cycle after touching %s (host clock)" % pages(a["pages"]),
                          fmt(a["host_us_per_cycle"]) + " us", "Linux " + fmt(l["host_us_per_cycle"]) + " us",
@@ -618,12 +623,9 @@ def slowest(r):
     if "rate_ratio_isola_over_linux" in fk:
         v = fk["rate_ratio_isola_over_linux"]
         cands.append(("fork rate Isola/Linux", v, 1 / v, "fork"))
-        if "rate_after_ratio_isola_over_linux" in fk:
-            v = fk["rate_after_ratio_isola_over_linux"]
-            cands.append(("fork rate Isola/Linux after large processes", v, 1 / v, "fork"))
-        if "rate_beside_ratio_isola_over_linux" in fk:
-            v = fk["rate_beside_ratio_isola_over_linux"]
-            cands.append(("fork rate Isola/Linux beside a large process", v, 1 / v, "fork"))
+        for name, _, short in rates_again(fk):
+            v = fk[name + "_ratio_isola_over_linux"]
+            cands.append(("fork rate Isola/Linux " + short, v, 1 / v, "fork"))
         for n, t in fk["latency_ratio_isola_over_linux"].items():
             cands.append(("fork cycle time Isola/Linux at %s pages" % n, t, t, "fork"))
     for c in (r.get("host") or {}).get("clone", []):

@@ -149,17 +149,24 @@ static void model_add_page(struct model *m, uint32_t r, uint64_t va)
         p->words[w] = frame_pool[u][w] = host_rand_below(4) ? host_rand() : 0;
 }
 
+/* Space r (recorded in m) gets random pages of random bytes and flags
+ * until m holds n. */
+static void add_random_pages(struct model *m, uint32_t r, unsigned n)
+{
+    while (m->n < n) {
+        uint64_t va = random_va();
+        if (!model_find(m, va))
+            model_add_page(m, r, va);
+    }
+}
+
 /* A new space with n random pages of random bytes and flags, recorded in m. */
 static uint32_t random_space(struct model *m, unsigned n)
 {
     uint32_t r = vm_space_create();
     assert_int_not_equal(r, PMM_NONE);
     m->n = 0;
-    while (m->n < n) {
-        uint64_t va = random_va();
-        if (!model_find(m, va))
-            model_add_page(m, r, va);
-    }
+    add_random_pages(m, r, n);
     return r;
 }
 
@@ -288,12 +295,18 @@ static void destroy_frees_exactly_the_space(void **state)
     assert_int_equal(pmm_free_count(), before);
 }
 
+/* Frame f is a table or user frame of root's. */
+static bool owned_by(uint32_t f, uint32_t root)
+{
+    return (pmm_state(f) == FRAME_TABLE || pmm_state(f) == FRAME_USER) && pmm_owner(f) == root;
+}
+
 /* One past the highest frame root owns (root itself included). */
 static uint32_t highest_owned(uint32_t root)
 {
     uint32_t top = 0;
     for (uint32_t f = 0; f < POOL_FRAMES; f++)
-        if ((pmm_state(f) == FRAME_TABLE || pmm_state(f) == FRAME_USER) && pmm_owner(f) == root)
+        if (owned_by(f, root))
             top = f + 1;
     return top;
 }
@@ -302,7 +315,7 @@ static uint32_t highest_owned(uint32_t root)
 static uint32_t lowest_owned(uint32_t root)
 {
     for (uint32_t f = 0; f < POOL_FRAMES; f++)
-        if ((pmm_state(f) == FRAME_TABLE || pmm_state(f) == FRAME_USER) && pmm_owner(f) == root)
+        if (owned_by(f, root))
             return f;
     return PMM_NONE;
 }
@@ -357,11 +370,7 @@ static void destroy_scans_own_span(void **state)
     assert_int_equal(vm_space_destroy(a), MM_OK);
     uint32_t mid = pmm_free_count();
     unsigned owned_c = owned_frames(c);
-    while (other_model.n < 40) {
-        uint64_t va = random_va();
-        if (!model_find(&other_model, va))
-            model_add_page(&other_model, c, va);
-    }
+    add_random_pages(&other_model, c, 40);
     assert_true(lowest_owned(c) < c);                         /* below its root */
     assert_int_equal(pmm_owner_low[c], lowest_owned(c));
     assert_int_equal(pmm_free_count(), mid - (owned_frames(c) - owned_c));
