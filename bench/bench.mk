@@ -43,20 +43,22 @@ $(BENCH_BUILD)/kobj/%.o: kernel/%.c $(wildcard include/mm/*.h spec/*.acsl) bench
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) $(BENCH_KERNEL_CODEGEN) -c $< -o $@
 
-$(BENCH_HOST_BIN): bench/clonebench.c $(BENCH_KERNEL_OBJS) $(BENCH_SUPPORT) tests/host/host_support.h
+$(BENCH_HOST_BIN): bench/clonebench.c bench/plainclone.c $(BENCH_KERNEL_OBJS) $(BENCH_SUPPORT) \
+                   tests/host/host_support.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) -o $@ bench/clonebench.c $(BENCH_KERNEL_OBJS) $(BENCH_SUPPORT)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) -o $@ bench/clonebench.c bench/plainclone.c \
+	  $(BENCH_KERNEL_OBJS) $(BENCH_SUPPORT)
 
 # Experiment (never in the kernel): destroy by walking the space's tables
 # (bench/walkdestroy.c) instead of scanning below pmm_top; vmspace.c's is renamed.
-$(BENCH_HOST_BIN)-walk: bench/clonebench.c bench/walkdestroy.c $(BENCH_KERNEL_OBJS) $(BENCH_SUPPORT) \
+$(BENCH_HOST_BIN)-walk: bench/clonebench.c bench/plainclone.c bench/walkdestroy.c $(BENCH_KERNEL_OBJS) $(BENCH_SUPPORT) \
                         tests/host/host_support.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) $(BENCH_KERNEL_CODEGEN) -Dvm_space_destroy=vm_space_destroy_scan \
 	  -c kernel/mm/vmspace.c -o $@-vmspace.o
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) -o $@ bench/clonebench.c bench/walkdestroy.c $@-vmspace.o \
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(BENCH_HOST_OPT) -o $@ bench/clonebench.c bench/plainclone.c bench/walkdestroy.c $@-vmspace.o \
 	  $(filter-out $(BENCH_BUILD)/kobj/mm/vmspace.o,$(BENCH_KERNEL_OBJS)) $(BENCH_SUPPORT)
 
 .PHONY: bench bench-deps bench-bins bench-smoke

@@ -2,9 +2,12 @@
  * the same kernel/mm sources and host frame pool as tests/host. Measures
  * vm_space_clone of a space with N user pages against memcpy of N * 4 KiB,
  * and how clone, destroy and pmm_alloc scale with mapped pages, pool size
- * and pool occupancy. One "clonebench: ..." line per figure (parsed by
- * bench/bench.py); `clonebench smoke` does one repetition of each. Exit 0
- * when every clone was checked equal to its parent and every call succeeded. */
+ * and pool occupancy, and a plain clone of the same design
+ * (bench/plainclone.c, an experiment: never in the kernel) beside it. One
+ * "clonebench: ..." line per figure (parsed by bench/bench.py); `clonebench
+ * smoke` does one repetition of each. Exit 0 when every clone was checked
+ * equal to its parent, the plain clone's result to the kernel clone's, and
+ * every call succeeded. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,8 @@
 uint64_t boot_pml4[512];
 
 #define CB_VA_BASE 0x400000ull
+
+uint32_t plain_clone(uint32_t parent);   /* bench/plainclone.c */
 
 static int cb_smoke;
 static int cb_failed;
@@ -137,6 +142,82 @@ static int cb_same(uint32_t p, uint32_t c, uint32_t pages)
     return 1;
 }
 
+/* Everything a clone reads or writes: the pool, the descriptors, the
+ * pool's and the owners' marks and the tables' slot marks. */
+struct cb_state {
+    uint64_t (*pool)[FRAME_WORDS];
+    uint8_t state[POOL_FRAMES], level[POOL_FRAMES];
+    uint32_t owner[POOL_FRAMES], owner_top[POOL_FRAMES], owner_low[POOL_FRAMES];
+    uint64_t prefix[POOL_FRAMES];
+    uint16_t mark[POOL_FRAMES];
+    uint32_t nfree, hint, top;
+};
+
+static void cb_state_save(struct cb_state *s)
+{
+    memcpy(s->pool, frame_pool, sizeof frame_pool);
+    memcpy(s->state, pmm_desc_state, sizeof s->state);
+    memcpy(s->level, pmm_desc_level, sizeof s->level);
+    memcpy(s->owner, pmm_desc_owner, sizeof s->owner);
+    memcpy(s->owner_top, pmm_owner_top, sizeof s->owner_top);
+    memcpy(s->owner_low, pmm_owner_low, sizeof s->owner_low);
+    memcpy(s->prefix, pmm_desc_prefix, sizeof s->prefix);
+    memcpy(s->mark, pt_slot_mark, sizeof s->mark);
+    s->nfree = pmm_nfree;
+    s->hint = pmm_hint;
+    s->top = pmm_top;
+}
+
+static void cb_state_load(const struct cb_state *s)
+{
+    memcpy(frame_pool, s->pool, sizeof frame_pool);
+    memcpy(pmm_desc_state, s->state, sizeof s->state);
+    memcpy(pmm_desc_level, s->level, sizeof s->level);
+    memcpy(pmm_desc_owner, s->owner, sizeof s->owner);
+    memcpy(pmm_owner_top, s->owner_top, sizeof s->owner_top);
+    memcpy(pmm_owner_low, s->owner_low, sizeof s->owner_low);
+    memcpy(pmm_desc_prefix, s->prefix, sizeof s->prefix);
+    memcpy(pt_slot_mark, s->mark, sizeof s->mark);
+    pmm_nfree = s->nfree;
+    pmm_hint = s->hint;
+    pmm_top = s->top;
+}
+
+static int cb_state_same(const struct cb_state *s)
+{
+    return memcmp(frame_pool, s->pool, sizeof frame_pool) == 0 &&
+           memcmp(pmm_desc_state, s->state, sizeof s->state) == 0 &&
+           memcmp(pmm_desc_level, s->level, sizeof s->level) == 0 &&
+           memcmp(pmm_desc_owner, s->owner, sizeof s->owner) == 0 &&
+           memcmp(pmm_owner_top, s->owner_top, sizeof s->owner_top) == 0 &&
+           memcmp(pmm_owner_low, s->owner_low, sizeof s->owner_low) == 0 &&
+           memcmp(pmm_desc_prefix, s->prefix, sizeof s->prefix) == 0 &&
+           memcmp(pt_slot_mark, s->mark, sizeof s->mark) == 0 &&
+           pmm_nfree == s->nfree && pmm_hint == s->hint && pmm_top == s->top;
+}
+
+/* plain_clone(p) leaves every byte a clone touches as vm_space_clone(p)
+ * does, from the same state (the child destroyed after). */
+static int cb_plain_same(uint32_t p)
+{
+    static struct cb_state start, after;
+    if (!start.pool) {
+        start.pool = malloc(sizeof frame_pool);
+        after.pool = malloc(sizeof frame_pool);
+        if (!start.pool || !after.pool)
+            return 0;
+    }
+    cb_state_save(&start);
+    uint32_t c = vm_space_clone(p);
+    cb_state_save(&after);
+    cb_state_load(&start);
+    uint32_t d = plain_clone(p);
+    int same = c != PMM_NONE && d == c && cb_state_same(&after);
+    if (d != PMM_NONE)
+        vm_space_destroy(d);
+    return same;
+}
+
 /* memcpy's time depends on where the kernel placed its buffers: with one
  * pair, about one run in four copied 64 pages at half speed (most likely
  * physical pages that share cache sets, a placement the run cannot
@@ -190,6 +271,7 @@ static void cb_keep_min(double *best, double v)
 struct cb_refs {
     double memcpy_ns;         /* memcpy of the N pages */
     double floor_ns;          /* cb_floor_writes */
+    double plain_ns;          /* plain_clone (bench/plainclone.c), each destroyed after */
     uint32_t tables;          /* tables the clone took (reported; not in floor_ns) */
 };
 
@@ -227,11 +309,13 @@ static void cb_pair_free(struct cb_pair *b)
 /* Times (ns; how they are taken: below) of vm_space_clone and vm_space_destroy of parent p with
  * `pages` pages and, when refs is not NULL, what clone is compared with:
  * memcpy of as many pages between two touched buffers (the fastest of
- * CB_PAIRS pairs, see above) and the clone's own writes (cb_floor_writes:
- * its pages).
+ * CB_PAIRS pairs, see above), the clone's own writes (cb_floor_writes:
+ * its pages) and plain_clone (bench/plainclone.c: the same design, written
+ * plainly; each destroyed after its sample, untimed).
  * The samples are taken in CB_PAIRS rounds, and in each round every side
  * runs in a block of its own: clones (each destroyed after its sample),
- * then memcpys between pair k, then the writes from pair k's source. So
+ * then memcpys between pair k, then the writes from pair k's source, then
+ * plain clones. So
  * each side finds in the caches what it used in its previous sample, as in
  * a loop of its own, and a change in the machine's load over the run hits
  * every side in every round. Each figure is the lowest of its rounds'
@@ -274,9 +358,10 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
         reps = 2 * CB_PAIRS;
     double *cv = malloc(sizeof(double) * (size_t)reps), *dv = malloc(sizeof(double) * (size_t)reps);
     double *mv = malloc(sizeof(double) * (size_t)reps), *fv = malloc(sizeof(double) * (size_t)reps);
+    double *pv = malloc(sizeof(double) * (size_t)reps);
     *clone_ns = *destroy_ns = -1;
     if (refs)
-        *refs = (struct cb_refs){ -1, -1, tables };
+        *refs = (struct cb_refs){ -1, -1, -1, tables };
     for (int k = 0; k < CB_PAIRS; k++) {
         /* Round k's share of the reps (a smoke run's one rep is round 3's). */
         int r0 = (int)((long)k * reps / CB_PAIRS), r1 = (int)((long)(k + 1) * reps / CB_PAIRS);
@@ -307,11 +392,20 @@ static void cb_time_clone(uint32_t p, uint32_t pages, double *clone_ns, double *
                 cb_floor_writes(&pair[k].fl);
             fv[r - r0] = cb_net(cb_ns_done() - t0) / batch;
         }
+        for (int r = r0; r < r1; r++) {
+            t0 = cb_ns();
+            c = plain_clone(p);
+            pv[r - r0] = cb_net(cb_ns_done() - t0);
+            if (c == PMM_NONE || vm_space_destroy(c) != MM_OK)
+                cb_fail("plain clone or destroy failed");
+        }
         if (!cb_pair_ok(&pair[k]))
             cb_fail("memcpy");
         cb_keep_min(&refs->memcpy_ns, cb_median(mv, r1 - r0));
         cb_keep_min(&refs->floor_ns, cb_median(fv, r1 - r0));
+        cb_keep_min(&refs->plain_ns, cb_median(pv, r1 - r0));
     }
+    free(pv);
     free(cv);
     free(dv);
     free(mv);
@@ -342,11 +436,13 @@ static void cb_clone_vs_memcpy(void)
         pmm_rep_strings = !cb_cpu_rep;
         cb_time_clone(p, sizes[k], &other, &od, NULL);
         pmm_rep_strings = cb_cpu_rep;
+        if (!cb_plain_same(p))
+            cb_fail("plain clone's result differs from vm_space_clone's");
         cb_time_clone(p, sizes[k], &c, &d, &rf);
         printf("clonebench: clone pages=%u clone_us=%.3f destroy_us=%.3f memcpy_us=%.3f ratio=%.2f "
-               "loop_us=%.3f rep_us=%.3f tables=%u floor_us=%.3f\n", sizes[k],
+               "loop_us=%.3f rep_us=%.3f tables=%u floor_us=%.3f plain_us=%.3f\n", sizes[k],
                c / 1e3, d / 1e3, rf.memcpy_ns / 1e3, c / rf.memcpy_ns, (cb_cpu_rep ? other : c) / 1e3,
-               (cb_cpu_rep ? c : other) / 1e3, rf.tables, rf.floor_ns / 1e3);
+               (cb_cpu_rep ? c : other) / 1e3, rf.tables, rf.floor_ns / 1e3, rf.plain_ns / 1e3);
     }
 }
 
