@@ -674,13 +674,17 @@ def functions_flags(flags, src=None):
 
 
 # Whether src's preprocessed text defines function name (with a body, in
-# the file or a header it includes).
+# the file or a header it includes). The declaration may carry GCC
+# attributes before the name (`static __attribute__((noinline)) uint32_t
+# vm_next_present(...)`: until 2026-12-07 PROVE_FUNCTIONS could not select
+# that function, "no module proved here defines it").
 @functools.lru_cache(maxsize=None)
 def defines(src, name):
     text = re.sub(r"^# \d+ .*\n", "", (preprocessed(src) or b"").decode(errors="replace"),
                   flags=re.M)   # gcc -E's line markers split a declaration
-    return re.search(r"^[A-Za-z_][\w\s*]*?\b%s\s*\([^;{)]*\)\s*\{" % re.escape(name),
-                     text, re.M) is not None
+    attribute = r"__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)"
+    return re.search(r"^(?=[A-Za-z_])(?:[\w\s*]|%s)*?\b%s\s*\([^;{)]*\)\s*\{"
+                     % (attribute, re.escape(name)), text, re.M) is not None
 
 
 # The modules of mods that define one of names, and the names no module defines.
