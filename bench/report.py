@@ -822,7 +822,7 @@ set title "vm\\\\_space\\\\_clone vs memcpy of N x 4 KiB on the host"
 plot "{clone}" using 1:2 with linespoints lw 2 pt 7 title "vm\\\\_space\\\\_clone", \\
      "" using 1:3 with linespoints lw 2 pt 5 title "memcpy", \\
      "" using 1:4 with linespoints dt 2 pt 4 title "a copying clone's writes alone (root, tables, pages)", \\
-     "" using 1:5 with linespoints dt 3 pt 2 title "a plain clone of the same design (no proof)"
+     "" using 1:5 with linespoints lw 2 dt 3 pt 2 title "a plain clone of the same design (no proof)"
 unset multiplot
 """.format(png=PNG, date=m["date"], accel=m["accel"].upper(), cpu=m["cpu"],
            fork=dat, clone=dat2, linux=m.get("linux_kernel") or "")
