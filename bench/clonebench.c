@@ -143,76 +143,75 @@ static int cb_same(uint32_t p, uint32_t c, uint32_t pages)
 }
 
 /* Everything a clone reads or writes: the pool, the descriptors, the
- * pool's and the owners' marks and the tables' slot marks. */
-struct cb_state {
-    uint64_t (*pool)[FRAME_WORDS];
-    uint8_t state[POOL_FRAMES], level[POOL_FRAMES];
-    uint32_t owner[POOL_FRAMES], owner_top[POOL_FRAMES], owner_low[POOL_FRAMES];
-    uint64_t prefix[POOL_FRAMES];
-    uint16_t mark[POOL_FRAMES];
-    uint32_t nfree, hint, top;
+ * pool's and the owners' marks and the tables' slot marks. One list, so
+ * that saving, restoring and comparing cannot cover different fields. */
+static const struct cb_region {
+    void *at;
+    size_t size;
+} cb_regions[] = {
+    { frame_pool, sizeof frame_pool },
+    { pmm_desc_state, sizeof pmm_desc_state },
+    { pmm_desc_level, sizeof pmm_desc_level },
+    { pmm_desc_owner, sizeof pmm_desc_owner },
+    { pmm_desc_prefix, sizeof pmm_desc_prefix },
+    { pmm_owner_top, sizeof pmm_owner_top },
+    { pmm_owner_low, sizeof pmm_owner_low },
+    { pt_slot_mark, sizeof pt_slot_mark },
+    { &pmm_nfree, sizeof pmm_nfree },
+    { &pmm_hint, sizeof pmm_hint },
+    { &pmm_top, sizeof pmm_top },
 };
+#define CB_NREGIONS (sizeof cb_regions / sizeof cb_regions[0])
 
-static void cb_state_save(struct cb_state *s)
+/* The regions one after the other in a buffer of cb_state_size() bytes. */
+static size_t cb_state_size(void)
 {
-    memcpy(s->pool, frame_pool, sizeof frame_pool);
-    memcpy(s->state, pmm_desc_state, sizeof s->state);
-    memcpy(s->level, pmm_desc_level, sizeof s->level);
-    memcpy(s->owner, pmm_desc_owner, sizeof s->owner);
-    memcpy(s->owner_top, pmm_owner_top, sizeof s->owner_top);
-    memcpy(s->owner_low, pmm_owner_low, sizeof s->owner_low);
-    memcpy(s->prefix, pmm_desc_prefix, sizeof s->prefix);
-    memcpy(s->mark, pt_slot_mark, sizeof s->mark);
-    s->nfree = pmm_nfree;
-    s->hint = pmm_hint;
-    s->top = pmm_top;
+    size_t n = 0;
+    for (size_t k = 0; k < CB_NREGIONS; k++)
+        n += cb_regions[k].size;
+    return n;
 }
 
-static void cb_state_load(const struct cb_state *s)
+/* The regions saved to buf. */
+static void cb_state_save(unsigned char *buf)
 {
-    memcpy(frame_pool, s->pool, sizeof frame_pool);
-    memcpy(pmm_desc_state, s->state, sizeof s->state);
-    memcpy(pmm_desc_level, s->level, sizeof s->level);
-    memcpy(pmm_desc_owner, s->owner, sizeof s->owner);
-    memcpy(pmm_owner_top, s->owner_top, sizeof s->owner_top);
-    memcpy(pmm_owner_low, s->owner_low, sizeof s->owner_low);
-    memcpy(pmm_desc_prefix, s->prefix, sizeof s->prefix);
-    memcpy(pt_slot_mark, s->mark, sizeof s->mark);
-    pmm_nfree = s->nfree;
-    pmm_hint = s->hint;
-    pmm_top = s->top;
+    for (size_t k = 0; k < CB_NREGIONS; buf += cb_regions[k++].size)
+        memcpy(buf, cb_regions[k].at, cb_regions[k].size);
 }
 
-static int cb_state_same(const struct cb_state *s)
+/* The regions as cb_state_save left them in buf. */
+static void cb_state_load(const unsigned char *buf)
 {
-    return memcmp(frame_pool, s->pool, sizeof frame_pool) == 0 &&
-           memcmp(pmm_desc_state, s->state, sizeof s->state) == 0 &&
-           memcmp(pmm_desc_level, s->level, sizeof s->level) == 0 &&
-           memcmp(pmm_desc_owner, s->owner, sizeof s->owner) == 0 &&
-           memcmp(pmm_owner_top, s->owner_top, sizeof s->owner_top) == 0 &&
-           memcmp(pmm_owner_low, s->owner_low, sizeof s->owner_low) == 0 &&
-           memcmp(pmm_desc_prefix, s->prefix, sizeof s->prefix) == 0 &&
-           memcmp(pt_slot_mark, s->mark, sizeof s->mark) == 0 &&
-           pmm_nfree == s->nfree && pmm_hint == s->hint && pmm_top == s->top;
+    for (size_t k = 0; k < CB_NREGIONS; buf += cb_regions[k++].size)
+        memcpy(cb_regions[k].at, buf, cb_regions[k].size);
+}
+
+/* The regions hold what cb_state_save left in buf. */
+static int cb_state_same(const unsigned char *buf)
+{
+    for (size_t k = 0; k < CB_NREGIONS; buf += cb_regions[k++].size)
+        if (memcmp(cb_regions[k].at, buf, cb_regions[k].size) != 0)
+            return 0;
+    return 1;
 }
 
 /* plain_clone(p) leaves every byte a clone touches as vm_space_clone(p)
  * does, from the same state (the child destroyed after). */
 static int cb_plain_same(uint32_t p)
 {
-    static struct cb_state start, after;
-    if (!start.pool) {
-        start.pool = malloc(sizeof frame_pool);
-        after.pool = malloc(sizeof frame_pool);
-        if (!start.pool || !after.pool)
+    static unsigned char *start, *after;
+    if (!start) {
+        start = malloc(cb_state_size());
+        after = malloc(cb_state_size());
+        if (!start || !after)
             return 0;
     }
-    cb_state_save(&start);
+    cb_state_save(start);
     uint32_t c = vm_space_clone(p);
-    cb_state_save(&after);
-    cb_state_load(&start);
+    cb_state_save(after);
+    cb_state_load(start);
     uint32_t d = plain_clone(p);
-    int same = c != PMM_NONE && d == c && cb_state_same(&after);
+    int same = c != PMM_NONE && d == c && cb_state_same(after);
     if (d != PMM_NONE)
         vm_space_destroy(d);
     return same;
